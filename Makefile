@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+DXBOARD := $(VENV)/bin/dxboard
+export DJANGO_SETTINGS_MODULE ?= dxboard.settings.dev
+
+.PHONY: run test lint bench fuzz venv messages clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	mkdir -p var
+	$(DXBOARD) migrate --noinput
+	$(DXBOARD) demo
+	@echo "dxboard: http://127.0.0.1:8000"
+	$(DXBOARD) runserver 127.0.0.1:8000
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+test: venv lint
+	scripts/ensure-chromium
+	scripts/run-tests
+
+bench: venv
+	mkdir -p var/bench
+	$(PY) bench/run.py --out var/bench
+
+messages: venv
+	cd src/dxboard && ../../$(DXBOARD) makemessages -l vi --no-obsolete && ../../$(DXBOARD) compilemessages -l vi
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,51 @@
+"""People: memberships of users in units with a role, and the login-failure counter."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dxboard.core.querysets import RestrictedQuerySet
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Province administrator")
+    OFFICER = "officer", _("Unit officer")
+    REVIEWER = "reviewer", _("Reviewer")
+    LEADER = "leader", _("Leader")
+
+
+class Membership(models.Model):
+    """A user acts for a unit in a role. A reviewer has one membership per unit assigned to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "unit"
+    # Only administrators manage memberships; officers may see who else acts for their unit.
+    grants = {Role.OFFICER: {"view"}, Role.REVIEWER: set(), Role.LEADER: {"view"}}
+
+    class Meta:
+        ordering = ["unit__name", "role", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="one_membership_per_role")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins per account name. Updated with single UPDATE statements, so two parallel
+    wrong guesses both count (no read-modify-write race)."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure = models.DateTimeField(null=True)
+    locked_until = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"

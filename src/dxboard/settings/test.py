@@ -1,0 +1,19 @@
+"""Settings for the test suite. The database comes from DATABASE_URL (SQLite by default)."""
+
+from .base import *  # noqa: F403
+from .env import env_str
+
+SECRET_KEY = env_str("SECRET_KEY", "test-only-not-secret-" + "y" * 40)
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not SQLite's shared in-memory database: the latter locks whole tables and ignores
+    # the busy timeout, which makes concurrency tests fail for reasons production never sees.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-dxboard.sqlite3")}  # noqa: F405

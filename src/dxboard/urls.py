@@ -1,0 +1,20 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+from dxboard.core import views as core_views
+
+api_v1 = [
+    path("", include("dxboard.units.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("dxboard.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("dxboard.accounts.urls")),
+    path("units/", include("dxboard.units.urls")),
+    path("audit/", include("dxboard.audit.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
