@@ -88,3 +88,34 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _let_test_teardown_flush_the_audit_log():
+    """Transactional tests end with a flush (DELETE FROM every table). On SQLite the audit log's
+    append-only triggers rightly refuse that, so they are lifted for the flush alone and put back;
+    PostgreSQL flushes with TRUNCATE, which row triggers do not see."""
+    import importlib
+
+    from django.db import connection
+    from django.test.testcases import TransactionTestCase
+
+    triggers = importlib.import_module("dxboard.audit.migrations.0002_append_only_triggers")
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self):
+        if connection.vendor != "sqlite":
+            return original(self)
+        with connection.cursor() as cursor:
+            for sql in triggers.SQLITE_REVERSE:
+                cursor.execute(sql.replace("DROP TRIGGER", "DROP TRIGGER IF EXISTS"))
+        try:
+            return original(self)
+        finally:
+            with connection.cursor() as cursor:
+                for sql in triggers.SQLITE:
+                    cursor.execute(sql)
+
+    TransactionTestCase._fixture_teardown = teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
