@@ -52,6 +52,11 @@ def test_home_page_is_vietnamese_by_default(client, tree):
     assert "Chuyển đổi số" in html or "chuyển đổi số" in html
 
 
+def test_an_english_browser_still_gets_vietnamese_until_it_chooses(client, tree):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+
+
 def test_language_switch_to_english(client, tree):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
