@@ -151,6 +151,8 @@ def main() -> None:
     for _ in range(5):
         t0 = time.perf_counter()
         result = compute(fw, data, **settings)
+        # ranks are derived lazily: touch them so the timed pipeline includes ranking, as the target says
+        _ = result.ranks, result.group_ranks
         times.append(time.perf_counter() - t0)
     t_engine = min(times)
 

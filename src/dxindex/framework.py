@@ -290,6 +290,18 @@ class Framework:
 
     # -- structure --------------------------------------------------------------------------
     @cached_property
+    def content_sha256(self) -> str:
+        """Hash of the framework's content, computed once: a framework is immutable, and serialising
+        it is the largest fixed cost of a `compute()` call."""
+        import hashlib
+        import json
+
+        from .io import framework_to_dict
+
+        text = json.dumps(framework_to_dict(self), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @cached_property
     def by_code(self) -> dict[str, Node]:
         return {n.code: n for n in self.nodes}
 

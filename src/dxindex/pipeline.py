@@ -23,7 +23,6 @@ from . import stats
 from .data import STATES, Dataset
 from .errors import InputError
 from .framework import POINTS, Framework
-from .io import framework_to_dict
 from .points import score_points
 
 DEFAULTS: dict[str, Any] = {
@@ -208,7 +207,7 @@ def _first_row(data: Dataset, code: str) -> int | None:
 def inputs_sha256(framework: Framework, data: Dataset, settings: Mapping[str, Any]) -> str:
     """Hash of what a result depends on: the framework's content, the data file and the method."""
     digest = hashlib.sha256()
-    digest.update(json.dumps(framework_to_dict(framework), sort_keys=True, default=str).encode())
+    digest.update(framework.content_sha256.encode())
     digest.update(data.sha256.encode())
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()

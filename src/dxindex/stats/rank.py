@@ -19,19 +19,41 @@ from dxindex.stats.impute import group_codes
 
 
 def rank_min(X, ascending: bool = True) -> np.ndarray:
-    """Column-wise "sport" ranks (1 = smallest when ascending), ties at the minimum rank."""
+    """Column-wise "sport" ranks (1 = smallest when ascending), ties at the minimum rank.
+
+    A plain argsort is the slow part of ranking (about 15x slower than a sort here). So each value is
+    turned into an order-preserving unsigned key whose lowest bits are replaced by the row number, and
+    the keys are sorted with the (SIMD) sort: the row numbers come out in order. Values that differ
+    only in those lowest bits could come out misordered; such columns are detected and re-ranked with
+    argsort, so the result is always exact.
+    """
     X = np.asarray(X, dtype=np.float64)
     one_d = X.ndim == 1
     A = X[:, None] if one_d else X
-    # rows = columns of X, contiguous: sorting values is ~10x faster than argsort, and the rank with
-    # ties at the minimum is 1 + the number of strictly smaller values
-    V = np.ascontiguousarray((A if ascending else -A).T)
-    S = np.sort(V, axis=1)  # NaN sorts last, so it never counts as smaller
-    R = np.empty_like(V)
-    for j in range(V.shape[0]):
-        R[j] = np.searchsorted(S[j], V[j], side="left")
-    R += 1.0
-    R[np.isnan(V)] = np.nan
+    V = np.ascontiguousarray((A if ascending else -A).T) + 0.0  # + 0.0 turns -0.0 into 0.0
+    n = V.shape[1]
+    missing = np.isnan(V)
+    bits = V.view(np.uint64)
+    key = np.where(bits >> np.uint64(63), ~bits, bits | np.uint64(1 << 63))
+    key[missing] = np.iinfo(np.uint64).max  # NaN last
+    shift = np.uint64(max(1, (n - 1).bit_length()))
+    packed = ((key >> shift) << shift) | np.arange(n, dtype=np.uint64)[None, :]
+    packed.sort(axis=1)
+    order = (packed & ((np.uint64(1) << shift) - np.uint64(1))).astype(np.intp)
+    S = np.take_along_axis(V, order, axis=1)
+    with np.errstate(invalid="ignore"):
+        misordered = np.flatnonzero((S[:, 1:] < S[:, :-1]).any(axis=1))
+    for j in misordered:
+        order[j] = np.argsort(V[j], kind="stable")
+        S[j] = V[j][order[j]]
+    gone = np.isnan(S)
+    starts = np.ones(S.shape, dtype=bool)
+    starts[:, 1:] = (S[:, 1:] != S[:, :-1]) & ~(gone[:, 1:] & gone[:, :-1])
+    first = np.where(starts, np.arange(n)[None, :], 0)
+    np.maximum.accumulate(first, axis=1, out=first)
+    R = np.empty(V.shape)
+    np.put_along_axis(R, order, first + 1.0, axis=1)
+    R[missing] = np.nan
     return R[0] if one_d else R.T
 
 
