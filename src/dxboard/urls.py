@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("dxboard.accounts.urls")),
     path("units/", include("dxboard.units.urls")),
     path("audit/", include("dxboard.audit.urls")),
+    path("index/", include("dxboard.index.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "dxboard.audit",
     "dxboard.units",
     "dxboard.accounts",
+    "dxboard.index",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +118,11 @@ FORMAT_MODULE_PATH = ["dxboard.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files live under var/, which no web server serves: they are sent only by views that check
+# permission first.
 MEDIA_ROOT = VAR_DIR / "media"
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -16,7 +16,40 @@ def make_membership(unit, other_user):
     return Membership.objects.create(user=other_user, unit=unit, role=Role.OFFICER)
 
 
-MATRIX = {Membership: make_membership}
+def _index_objects(unit, other_user):
+    """A submission of `unit` with an answer, an evidence file and an appeal (one campaign per unit)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from dxboard.index.models import Answer, Appeal, Campaign, Evidence, Framework, Indicator, Submission
+
+    framework, _ = Framework.objects.get_or_create(code="perm", version=1, defaults={
+        "name": "perm", "definition": "nodes: []", "sha256": "0" * 64})
+    indicator, _ = Indicator.objects.get_or_create(framework=framework, code="X1", defaults={"name": "X1"})
+    campaign = Campaign.objects.create(framework=framework, name=f"perm {unit.code}", period="2025",
+                                       unit_kind=unit.kind, opens=datetime.date(2025, 1, 1),
+                                       closes=datetime.date(2025, 12, 31))
+    submission = Submission.objects.create(campaign=campaign, unit=unit)
+    answer = Answer.objects.create(submission=submission, indicator=indicator)
+    evidence = Evidence.objects.create(answer=answer, summary="s", file=ContentFile(b"%PDF-1.4", name="e.pdf"),
+                                       original_name="e.pdf", content_type="application/pdf", size=8, sha256="0",
+                                       uploaded_by=other_user)
+    appeal = Appeal.objects.create(submission=submission, answer=answer, text="t", filed_by=other_user)
+    return {"Submission": submission, "Answer": answer, "Evidence": evidence, "Appeal": appeal}
+
+
+def _index_factory(name):
+    return lambda unit, other_user: _index_objects(unit, other_user)[name]
+
+
+def _index_models():
+    from dxboard.index.models import Answer, Appeal, Evidence, Submission
+
+    return {m: _index_factory(m.__name__) for m in (Submission, Answer, Evidence, Appeal)}
+
+
+MATRIX = {Membership: make_membership, **_index_models()}
 
 
 def expected_units(persona: str, action: str, model, tree) -> set[str]:

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndexConfig(AppConfig):
+    name = "dxboard.index"
+    label = "index"
+    verbose_name = _("Digital transformation index")

@@ -1,0 +1,335 @@
+"""The index in the platform: frameworks (versioned, frozen once used), campaigns, submissions with
+their answers and evidence, reviews, result snapshots and publication.
+
+A framework's canonical form is its YAML text, read by `dxindex`; the `Indicator` rows are a copy
+for forms and queries, rebuilt from it and never edited by hand.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dxboard.core.querysets import RestrictedQuerySet
+
+
+class Source(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    KPI = "kpi", _("KPI series")
+    TASKS = "tasks", _("Task completion rate")
+    ITPROJECTS = "itprojects", _("IT registry")
+    FEEDBACK = "feedback", _("Citizen feedback handling")
+    SURVEY = "survey", _("Entered by the standing office")
+
+
+class Framework(models.Model):
+    code = models.CharField(_("code"), max_length=80)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    model = models.CharField(_("model"), max_length=16, default="points")  # points | statistical
+    year = models.PositiveIntegerField(_("year"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=80, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    is_template = models.BooleanField(_("template"), default=False)
+    definition = models.TextField(_("definition (YAML)"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    total_points = models.FloatField(_("maximum points"), null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("previous version"))
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="framework_code_version")]
+        verbose_name = _("framework")
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    @property
+    def is_frozen(self) -> bool:
+        """In use by a campaign that has opened: its rules can no longer change (a new version can)."""
+        return self.campaigns.exclude(status=Campaign.Status.DRAFT).exists()
+
+    def engine(self):
+        """The `dxindex.Framework` read from the stored definition (cached on the instance)."""
+        cached = getattr(self, "_engine", None)
+        if cached is None:
+            from .frameworks import parse_definition
+
+            cached = self._engine = parse_definition(self.definition)
+        return cached
+
+
+class Indicator(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=400)
+    name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
+    is_aggregate = models.BooleanField(default=False)
+    level = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveIntegerField(default=0)
+    parents = models.JSONField(default=dict)  # {parent code: weight}
+    rule = models.JSONField(null=True, blank=True)
+    max_points = models.FloatField(null=True, blank=True)
+    source = models.CharField(_("data source"), max_length=16, choices=Source.choices, blank=True)
+    evidence = models.TextField(_("required evidence"), blank=True)
+    unit_of_measure = models.CharField(max_length=60, blank=True)
+    applies_to = models.JSONField(default=list)  # unit kinds; empty = all
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="indicator_code_per_framework")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def rule_type(self) -> str:
+        return (self.rule or {}).get("type", "")
+
+    def applies(self, unit_kind: str) -> bool:
+        return not self.applies_to or unit_kind in self.applies_to
+
+    @property
+    def inputs(self) -> str:
+        """Which inputs the form asks for: share (numerator/denominator), count (numerator, and a
+        denominator when the rule divides by a reported figure), number, choice or yes/no."""
+        kind = self.rule_type
+        if kind == "fraction":
+            return "share"
+        if kind == "ratio":
+            return "ratio_with_denominator" if isinstance((self.rule or {}).get("denominator"), str) else "count"
+        if kind == "categorical":
+            return "choice"
+        if kind == "binary":
+            return "yes_no"
+        return "number"
+
+
+class IndicatorMapping(models.Model):
+    """Indicator of an older framework version ↔ its counterpart in a newer one, so that years stay
+    comparable."""
+
+    old = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="mapped_to")
+    new = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="mapped_from")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["old", "new"], name="one_mapping_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.old.code} → {self.new.code}"
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        OPEN = "open", _("Open for self-assessment")
+        REVIEW = "review", _("Under review")
+        PROVISIONAL = "provisional", _("Provisional results (appeals open)")
+        FINALISED = "finalised", _("Finalised")
+        PUBLISHED = "published", _("Published")
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(_("name"), max_length=300)
+    period = models.CharField(_("period"), max_length=16, help_text=_("A year (2025) or a month (2025-06)."))
+    unit_kind = models.CharField(_("unit kind"), max_length=16)
+    units = models.ManyToManyField("units.Unit", related_name="campaigns", verbose_name=_("participating units"))
+    opens = models.DateField(_("opens"))
+    closes = models.DateField(_("closes"))
+    appeal_until = models.DateField(_("appeals until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    reminder_days = models.JSONField(default=list, blank=True)  # days before closing, e.g. [7, 3, 1]
+    grade_bands = models.JSONField(default=list, blank=True)  # [[min score 0..1, label vi, label en], …]
+    is_demo = models.BooleanField(default=False)
+    official = models.ForeignKey("ResultSnapshot", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("official result"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period", "name"]
+        verbose_name = _("campaign")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Submission(models.Model):
+    """One unit's self-assessment in a campaign, through review to finalisation."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        RETURNED = "returned", _("Returned for more evidence")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        ACCEPTED = "accepted", _("Accepted")
+        FINALISED = "finalised", _("Finalised")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="submissions")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "unit"
+
+    class Meta:
+        ordering = ["campaign", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="one_submission_per_unit")]
+        verbose_name = _("submission")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.unit}"
+
+    @property
+    def editable_by_unit(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class Answer(models.Model):
+    """A unit's input for one indicator, and the reviewer's verified value beside it."""
+
+    class State(models.TextChoices):
+        ANSWERED = "answered", _("Answered")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Not yet reviewed")
+        ACCEPTED = "accepted", _("Accepted")
+        ADJUSTED = "adjusted", _("Adjusted")
+        RETURNED = "returned", _("More evidence requested")
+        REJECTED = "rejected", _("Not recognised")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ANSWERED)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    numerator = models.FloatField(_("numerator"), null=True, blank=True)
+    denominator = models.FloatField(_("denominator"), null=True, blank=True)
+    choice = models.CharField(_("choice"), max_length=80, blank=True)
+    na_reason = models.TextField(_("reason it does not apply"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    self_points = models.FloatField(null=True, blank=True)
+    # the reviewer's side
+    review = models.CharField(max_length=16, choices=Review.choices, default=Review.PENDING)
+    verified_value = models.FloatField(null=True, blank=True)
+    verified_numerator = models.FloatField(null=True, blank=True)
+    verified_denominator = models.FloatField(null=True, blank=True)
+    verified_choice = models.CharField(max_length=80, blank=True)
+    verified_points = models.FloatField(null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    # Optimistic locking: every save states the version it read; a stale version is a conflict.
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "submission__unit"
+
+    class Meta:
+        ordering = ["submission", "indicator__position"]
+        constraints = [models.UniqueConstraint(fields=["submission", "indicator"], name="one_answer_per_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.submission.unit} {self.indicator.code}"
+
+    @property
+    def is_answered(self) -> bool:
+        if self.state == self.State.NOT_APPLICABLE:
+            return True
+        return self.value is not None or self.numerator is not None or bool(self.choice)
+
+
+class Evidence(models.Model):
+    """A supporting document (tài liệu kiểm chứng). The file lives outside the web root and is served
+    only through a view that checks permission."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    document_number = models.CharField(_("document number"), max_length=80, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "answer__submission__unit"
+
+    class Meta:
+        ordering = ["uploaded"]
+        verbose_name = _("evidence")
+
+    def __str__(self) -> str:
+        return self.summary or self.original_name
+
+
+class ResultSnapshot(models.Model):
+    """One run of the engine over a campaign: immutable; the campaign points at its official one."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="snapshots")
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    framework_sha256 = models.CharField(max_length=64)
+    inputs_sha256 = models.CharField(max_length=64, db_index=True)
+    method = models.JSONField(default=dict)
+    engine_version = models.CharField(max_length=40)
+    seed = models.PositiveIntegerField(default=0)
+    basis = models.CharField(max_length=16, default="verified")  # verified | self
+    payload = models.JSONField()  # per unit: points, values, ranks, rank intervals, states
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "inputs_sha256", "basis"],
+                                               name="one_snapshot_per_input")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} @ {self.created:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Result snapshots are immutable.")
+        super().save(*args, **kwargs)
+
+
+class Appeal(models.Model):
+    """A unit contests a provisional result (per indicator) within the campaign's appeal window."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="appeals")
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="appeals")
+    text = models.TextField(_("grounds"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    decision = models.TextField(_("decision"), blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "submission__unit"
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.submission.unit}: {self.answer.indicator.code}"

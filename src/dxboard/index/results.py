@@ -1,0 +1,144 @@
+"""Turning an engine run into a stored snapshot, and reading snapshots back for rankings.
+
+The payload holds per unit its points, values (points / max, on [0, 1] like dti.gov.vn), maximum
+points, the points resting on each missing state, ranks, and a rank interval from a Monte Carlo
+over the main indices' weights.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+import dxindex
+
+from . import scoring
+from .models import Campaign, ResultSnapshot, Submission
+
+RANK_DRAWS = 1000
+WEIGHT_NOISE = 0.25
+SEED = 20250701
+
+
+def _num(value) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), 6)
+
+
+def root_code(engine: dxindex.Framework) -> str:
+    roots = [c for c in engine.aggregates if not engine.by_code[c].parents]
+    return roots[-1] if roots else engine.codes[-1]
+
+
+def main_indices(engine: dxindex.Framework, root: str) -> list[str]:
+    return [child for child, _w in engine.children.get(root, [])]
+
+
+def rank_intervals(points: pd.DataFrame, maxima: pd.DataFrame, parts: list[str], seed: int = SEED,
+                   draws: int = RANK_DRAWS, noise: float = WEIGHT_NOISE) -> dict[str, dict]:
+    """Ranks when each main index's weight varies uniformly by ±noise: nominal, median, 5–95 % interval.
+
+    Vectorised: one (draws × parts) weight matrix, scores for all draws in one product.
+    """
+    if not parts or points.empty:
+        return {}
+    p = np.nan_to_num(points[parts].to_numpy(dtype=float))
+    m = np.nan_to_num(maxima[parts].to_numpy(dtype=float))
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(1 - noise, 1 + noise, size=(draws, len(parts)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = (w @ p.T) / (w @ m.T)  # draws × units
+        nominal = p.sum(axis=1) / m.sum(axis=1)
+    scores = np.nan_to_num(scores, nan=-1.0)
+    # rank 1 = best; ties share the smallest rank
+    ranks = (scores[:, None, :] > scores[:, :, None]).sum(axis=2) + 1
+    nominal_rank = (np.nan_to_num(nominal, nan=-1)[None, :] > np.nan_to_num(nominal, nan=-1)[:, None]).sum(axis=1) + 1
+    out = {}
+    for i, unit in enumerate(points.index):
+        r = ranks[:, i]
+        out[str(unit)] = {"nominal": int(nominal_rank[i]), "median": float(np.median(r)),
+                          "q05": int(np.percentile(r, 5, method="lower")),
+                          "q95": int(np.percentile(r, 95, method="higher"))}
+    return out
+
+
+def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot, bool]:
+    framework = campaign.framework
+    engine = framework.engine()
+    submissions = list(scoring.with_answers(Submission.objects.filter(campaign=campaign)).order_by("unit__code"))
+    result = scoring.compute(submissions, framework, basis)
+    existing = ResultSnapshot.objects.filter(campaign=campaign, inputs_sha256=result.inputs_sha256,
+                                             basis=basis).first()
+    if existing is not None:
+        return existing, False
+    root = root_code(engine)
+    parts = main_indices(engine, root)
+    intervals = rank_intervals(result.points, result.max_points, parts)
+    names = {s.unit.code: (s.unit.name, s.unit.kind) for s in submissions}
+    units = {}
+    for code in result.scores.index:
+        units[str(code)] = {
+            "name": names[code][0], "kind": names[code][1],
+            "points": {c: _num(v) for c, v in result.points.loc[code].items()},
+            "values": {c: _num(v) for c, v in result.scores.loc[code].items()},
+            "max": {c: _num(v) for c, v in result.max_points.loc[code].items()},
+            "ranks": {c: _num(v) for c, v in result.ranks.loc[code].items() if c in parts or c == root},
+            "missing": {state: _num(frame.loc[code, root]) for state, frame in result.state_points.items()
+                        if state != "submitted"},
+            "interval": intervals.get(str(code)),
+        }
+    nodes = [{"code": c, "name": engine.by_code[c].name_vi or c, "name_en": engine.by_code[c].name_en,
+              "aggregate": not engine.by_code[c].is_indicator, "level": engine.levels.get(c, 1),
+              "max": _num(engine.nominal_max_points.get(c))} for c in engine.codes]
+    payload = {"root": root, "main": parts, "nodes": nodes, "units": units,
+               "method": {"model": engine.model, "rank_draws": RANK_DRAWS, "weight_noise": WEIGHT_NOISE}}
+    snapshot = ResultSnapshot.objects.create(
+        campaign=campaign, created_by=user if user is not None and user.is_authenticated else None,
+        framework_sha256=framework.sha256, inputs_sha256=result.inputs_sha256, method=result.method,
+        engine_version=_engine_version(), seed=SEED, basis=basis, payload=payload)
+    return snapshot, True
+
+
+def _engine_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dxboard")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def grade(value: float | None, bands: list) -> str:
+    """The grade band label for a score on [0, 1]; bands are [[min, label_vi, label_en], …] high to low."""
+    if value is None:
+        return ""
+    for band in sorted(bands, key=lambda b: -b[0]):
+        if value >= band[0]:
+            return band[1]
+    return ""
+
+
+DEFAULT_BANDS = [[0.85, "Xuất sắc", "Excellent"], [0.70, "Tốt", "Good"], [0.55, "Khá", "Fair"],
+                 [0.40, "Trung bình", "Average"], [0.0, "Yếu", "Weak"]]
+
+
+def ranking(snapshot: ResultSnapshot, node: str | None = None, previous: ResultSnapshot | None = None) -> list[dict]:
+    """Rows of a ranking on `node` (the index by default), best first, with interval and change."""
+    payload = snapshot.payload
+    node = node or payload["root"]
+    bands = snapshot.campaign.grade_bands or DEFAULT_BANDS
+    rows = []
+    for code, unit in payload["units"].items():
+        value = unit["values"].get(node)
+        rows.append({"code": code, "name": unit["name"], "value": value, "points": unit["points"].get(node),
+                     "max": unit["max"].get(node), "rank": (unit.get("ranks") or {}).get(node),
+                     "interval": unit.get("interval") if node == payload["root"] else None,
+                     "grade": grade(value, bands), "missing": unit.get("missing", {})})
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
+    if previous is not None:
+        before = {c: (u.get("ranks") or {}).get(node) for c, u in previous.payload["units"].items()}
+        for row in rows:
+            old = before.get(row["code"])
+            row["change"] = (int(old - row["rank"]) if old is not None and row["rank"] is not None else None)
+    return rows

@@ -1,0 +1,24 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "index"
+urlpatterns = [
+    path("", views.campaign_list, name="campaigns"),
+    path("frameworks/", views.framework_list, name="frameworks"),
+    path("frameworks/<int:pk>/", views.framework_detail, name="framework"),
+    path("campaigns/new/", views.campaign_create, name="campaign-create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/action/", views.campaign_action, name="campaign-action"),
+    path("campaigns/<int:pk>/results/", views.results, name="results"),
+    path("campaigns/<int:pk>/units/<str:code>/", views.scorecard, name="scorecard"),
+    path("submissions/<int:pk>/", views.submission, name="submission"),
+    path("submissions/<int:pk>/action/", views.submission_action, name="submission-action"),
+    path("answers/<int:pk>/", views.answer_save, name="answer-save"),
+    path("answers/<int:pk>/review/", views.answer_review, name="answer-review"),
+    path("answers/<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence-remove"),
+    path("", include("dxboard.index.urls_excel")),
+    path("", include("dxboard.index.urls_reports")),
+]

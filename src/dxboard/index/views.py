@@ -1,0 +1,424 @@
+"""Pages of the index. Thin: they parse, ask `restrict()` what the person may see, call actions, render."""
+
+import statistics
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+import dxindex
+from dxboard.accounts.models import Role
+from dxboard.accounts.permissions import can, is_admin, roles
+
+from . import actions
+from .forms import CampaignForm, EvidenceForm, FrameworkImportForm, ReviewForm
+from .frameworks import import_framework
+from .models import Answer, Campaign, Evidence, Framework, Submission
+from .results import ranking
+
+
+def _is_staff_reader(user) -> bool:
+    """Standing office and leaders read every campaign."""
+    return is_admin(user) or Role.LEADER in roles(user)
+
+
+def _require_admin(request):
+    if not is_admin(request.user):
+        raise Http404
+
+
+# -- lists and frameworks -------------------------------------------------------------------------
+@login_required
+def campaign_list(request):
+    staff = _is_staff_reader(request.user)
+    campaigns = Campaign.objects.select_related("framework").annotate(n_units=Count("submissions")) if staff else []
+    submissions = (Submission.objects.restrict(request.user, "view").select_related("campaign", "unit")
+                   .order_by("-campaign__period", "unit__name"))
+    return render(request, "index/campaign_list.html", {"campaigns": campaigns, "submissions": submissions,
+                                                        "staff": staff, "admin": is_admin(request.user)})
+
+
+@login_required
+def framework_list(request):
+    if not _is_staff_reader(request.user):
+        raise Http404
+    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _require_admin(request)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                framework, created = import_framework(
+                    upload.read(), upload.name, acting_user=request.user, year=form.cleaned_data["year"],
+                    decision_number=form.cleaned_data["decision_number"],
+                    decision_date=form.cleaned_data["decision_date"],
+                    effective_from=form.cleaned_data["effective_from"])
+            except dxindex.InputError as exc:
+                form.add_error("file", str(exc))
+            else:
+                messages.success(request, _("Framework imported.") if created else
+                                 _("This framework is already there, unchanged."))
+                return redirect("index:framework", framework.pk)
+    frameworks = Framework.objects.annotate(n_indicators=Count("indicators", filter=Q(indicators__is_aggregate=False)))
+    return render(request, "index/framework_list.html", {"frameworks": frameworks, "form": form,
+                                                         "admin": is_admin(request.user)})
+
+
+def framework_tree(framework: Framework) -> list[dict]:
+    """Nodes as nested rows from the root(s) down; a node feeding two parents shows under both."""
+    indicators = {i.code: i for i in framework.indicators.all()}
+    children: dict[str, list[str]] = {}
+    for code, ind in indicators.items():
+        for parent in ind.parents:
+            children.setdefault(parent, []).append(code)
+    roots = [c for c, i in indicators.items() if not i.parents]
+    rows: list[dict] = []
+
+    def walk(code: str, depth: int) -> None:
+        rows.append({"node": indicators[code], "depth": depth})
+        for child in sorted(children.get(code, []), key=lambda c: indicators[c].position):
+            walk(child, depth + 1)
+
+    for root in sorted(roots, key=lambda c: -indicators[c].position):
+        walk(root, 0)
+    return rows
+
+
+@login_required
+def framework_detail(request, pk: int):
+    if not _is_staff_reader(request.user):
+        raise Http404
+    framework = get_object_or_404(Framework, pk=pk)
+    return render(request, "index/framework_detail.html", {
+        "framework": framework, "rows": framework_tree(framework),
+        "versions": Framework.objects.filter(code=framework.code).order_by("-version"),
+    })
+
+
+# -- campaigns ------------------------------------------------------------------------------------
+@login_required
+def campaign_create(request):
+    _require_admin(request)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = actions.create_campaign(acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Campaign created with %(n)d units.") % {"n": campaign.units.count()})
+        return redirect("index:campaign", campaign.pk)
+    return render(request, "index/campaign_form.html", {"form": form})
+
+
+WAITING_ON = {
+    Submission.Status.DRAFT: "unit", Submission.Status.RETURNED: "unit",
+    Submission.Status.SUBMITTED: "reviewer", Submission.Status.RESUBMITTED: "reviewer",
+    Submission.Status.IN_REVIEW: "reviewer", Submission.Status.ACCEPTED: "office",
+    Submission.Status.FINALISED: "",
+}
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    campaign = get_object_or_404(Campaign.objects.select_related("framework", "official"), pk=pk)
+    submissions = Submission.objects.restrict(request.user, "view").filter(campaign=campaign)
+    if not _is_staff_reader(request.user) and not submissions.exists():
+        raise Http404
+    rows = submissions.select_related("unit").annotate(
+        claimed=Sum("answers__self_points"), verified=Sum("answers__verified_points"),
+        returned=Count("answers", filter=Q(answers__review=Answer.Review.RETURNED)))
+    days_left = (campaign.closes - timezone.localdate()).days
+    table = [{"s": s, "waiting_on": WAITING_ON.get(s.status, ""),
+              "gap": (s.claimed - s.verified) if s.claimed is not None and s.verified is not None else None}
+             for s in rows]
+    counts = {status: 0 for status in Submission.Status.values}
+    for row in table:
+        counts[row["s"].status] += 1
+    return render(request, "index/campaign_detail.html", {
+        "campaign": campaign, "table": table, "days_left": days_left, "admin": is_admin(request.user),
+        "leader": Role.LEADER in roles(request.user), "counts": counts,
+        "status_labels": dict(Submission.Status.choices),
+    })
+
+
+CAMPAIGN_ACTIONS = {
+    "open": actions.open_campaign,
+    "compute": lambda **kw: actions.compute_results(**kw),
+    "provisional": actions.publish_provisional,
+    "finalise": actions.finalise_campaign,
+    "publish": actions.publish,
+}
+
+
+@login_required
+@require_POST
+def campaign_action(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    name = request.POST.get("action", "")
+    if name not in CAMPAIGN_ACTIONS or not _is_staff_reader(request.user):
+        raise Http404
+    try:
+        CAMPAIGN_ACTIONS[name](acting_user=request.user, campaign=campaign)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("index:campaign", pk)
+
+
+# -- submissions (the form, and the review) ------------------------------------------------------
+def _submission_for(request, pk: int, action: str = "view") -> Submission:
+    return get_object_or_404(Submission.objects.restrict(request.user, action).select_related(
+        "campaign__framework", "unit"), pk=pk)
+
+
+def progress(answers: list[Answer]) -> dict:
+    total = len(answers)
+    answered = sum(1 for a in answers if a.is_answered)
+    need_evidence = [a for a in answers if a.indicator.evidence and a.state == Answer.State.ANSWERED and a.is_answered]
+    with_evidence = sum(1 for a in need_evidence if a.evidence.all())
+    claimed = sum(a.self_points or 0 for a in answers)
+    maximum = sum(a.indicator.max_points or 0 for a in answers if (a.indicator.rule or {}).get("effect") == "score")
+    pct = lambda part, whole: round(100 * part / whole) if whole else 0  # noqa: E731
+    return {"total": total, "answered": answered, "answered_pct": pct(answered, total),
+            "evidence": with_evidence, "evidence_needed": len(need_evidence),
+            "evidence_pct": pct(with_evidence, len(need_evidence)), "claimed": claimed, "maximum": maximum,
+            "claimed_pct": pct(claimed, maximum)}
+
+
+def _answers(submission: Submission) -> list[Answer]:
+    return list(submission.answers.select_related("indicator").prefetch_related("evidence"))
+
+
+@login_required
+def submission(request, pk: int):
+    sub = _submission_for(request, pk)
+    answers = _answers(sub)
+    can_edit = sub.editable_by_unit and can(request.user, "change", sub.unit, Answer)
+    can_review = can(request.user, "review", sub.unit, Answer)
+    return render(request, "index/submission.html", {
+        "submission": sub, "answers": answers, "progress": progress(answers), "can_edit": can_edit,
+        "can_review": can_review and sub.status == Submission.Status.IN_REVIEW,
+        "reviewer": can_review, "problems": actions.missing_items(sub) if can_edit else [],
+        "evidence_form": EvidenceForm(), "review_form": ReviewForm(),
+    })
+
+
+SUBMISSION_ACTIONS = {
+    "submit": actions.submit,
+    "start_review": actions.start_review,
+    "return": actions.return_submission,
+    "accept": actions.accept_submission,
+}
+
+
+@login_required
+@require_POST
+def submission_action(request, pk: int):
+    sub = _submission_for(request, pk)
+    name = request.POST.get("action", "")
+    if name not in SUBMISSION_ACTIONS:
+        raise Http404
+    try:
+        SUBMISSION_ACTIONS[name](acting_user=request.user, submission=sub)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("index:submission", pk)
+
+
+def _answer_for(request, pk: int) -> Answer:
+    return get_object_or_404(Answer.objects.restrict(request.user, "view").select_related(
+        "indicator", "submission__unit", "submission__campaign__framework"), pk=pk)
+
+
+def _render_answer(request, answer: Answer, error: str = "", status: int = 200):
+    sub = answer.submission
+    answer = Answer.objects.select_related("indicator").prefetch_related("evidence").get(pk=answer.pk)
+    answer.submission = sub
+    return render(request, "index/_answer.html", {
+        "a": answer, "submission": sub, "error": error,
+        "can_edit": sub.editable_by_unit and can(request.user, "change", sub.unit, Answer),
+        "can_review": can(request.user, "review", sub.unit, Answer) and sub.status == Submission.Status.IN_REVIEW,
+        "evidence_form": EvidenceForm(), "review_form": ReviewForm(),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def answer_save(request, pk: int):
+    """Autosave of one answer (HTMX on every change). The posted `version` is what the person saw."""
+    answer = _answer_for(request, pk)
+    fields = {k: request.POST[k] for k in ("value", "numerator", "denominator", "choice", "comment", "na_reason")
+              if k in request.POST}
+    fields["state"] = Answer.State.NOT_APPLICABLE if request.POST.get("not_applicable") else Answer.State.ANSWERED
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        raise Http404 from None
+    try:
+        answer = actions.save_answer(acting_user=request.user, answer=answer, expected_version=version, **fields)
+    except actions.NotAllowed:
+        raise Http404 from None
+    except actions.Conflict as exc:
+        return _render_answer(request, answer, str(exc), status=409 if not request.htmx else 200)
+    except actions.ActionError as exc:
+        return _render_answer(request, answer, str(exc), status=400 if not request.htmx else 200)
+    if not request.htmx:
+        return redirect("index:submission", answer.submission_id)
+    return _render_answer(request, answer)
+
+
+@login_required
+@require_POST
+def answer_review(request, pk: int):
+    answer = _answer_for(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _render_answer(request, answer, _("Choose a decision."))
+    data = form.cleaned_data
+    try:
+        actions.review_answer(acting_user=request.user, answer=answer, decision=data["decision"], note=data["note"],
+                              **{k: data[k] for k in ("value", "numerator", "denominator", "choice")})
+    except actions.NotAllowed:
+        raise Http404 from None
+    except actions.ActionError as exc:
+        return _render_answer(request, answer, str(exc))
+    if not request.htmx:
+        return redirect("index:submission", answer.submission_id)
+    return _render_answer(request, answer)
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk: int):
+    answer = _answer_for(request, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.attach_evidence(acting_user=request.user, answer=answer, upload=form.cleaned_data["file"],
+                                    summary=form.cleaned_data["summary"],
+                                    document_number=form.cleaned_data["document_number"],
+                                    document_date=form.cleaned_data["document_date"],
+                                    issuer=form.cleaned_data["issuer"])
+        except actions.NotAllowed:
+            raise Http404 from None
+        except (actions.ActionError, ValueError) as exc:
+            messages.error(request, f"{answer.indicator.code}: {exc}")
+        else:
+            messages.success(request, _("Evidence attached to %(code)s.") % {"code": answer.indicator.code})
+    else:
+        messages.error(request, f"{answer.indicator.code}: " + "; ".join(
+            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+    return redirect(f"{_submission_url(answer)}#answer-{answer.pk}")
+
+
+def _submission_url(answer: Answer) -> str:
+    from django.urls import reverse
+
+    return reverse("index:submission", args=[answer.submission_id])
+
+
+@login_required
+def evidence_download(request, pk: int):
+    evidence = get_object_or_404(Evidence.objects.restrict(request.user, "view"), pk=pk)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk: int):
+    evidence = get_object_or_404(Evidence.objects.restrict(request.user, "view").select_related("answer"), pk=pk)
+    answer = evidence.answer
+    try:
+        actions.remove_evidence(acting_user=request.user, evidence=evidence)
+    except actions.NotAllowed:
+        raise Http404 from None
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{_submission_url(answer)}#answer-{answer.pk}")
+
+
+# -- results --------------------------------------------------------------------------------------
+def previous_official(campaign: Campaign):
+    earlier = (Campaign.objects.filter(unit_kind=campaign.unit_kind, period__lt=campaign.period,
+                                       official__isnull=False).exclude(pk=campaign.pk).order_by("-period").first())
+    return earlier.official if earlier else None
+
+
+@login_required
+def results(request, pk: int):
+    campaign = get_object_or_404(Campaign.objects.select_related("official", "framework"), pk=pk)
+    if not _is_staff_reader(request.user) or campaign.official is None:
+        raise Http404
+    snapshot = campaign.official
+    node = request.GET.get("node") or snapshot.payload["root"]
+    nodes = [n for n in snapshot.payload["nodes"] if n["code"] in [snapshot.payload["root"], *snapshot.payload["main"]]]
+    if node not in {n["code"] for n in nodes}:
+        raise Http404
+    return render(request, "index/results.html", {
+        "campaign": campaign, "snapshot": snapshot, "rows": ranking(snapshot, node, previous_official(campaign)),
+        "nodes": nodes, "node": node,
+    })
+
+
+def scorecard_data(snapshot, code: str) -> dict:
+    payload = snapshot.payload
+    unit = payload["units"].get(code)
+    if unit is None:
+        raise Http404
+    names = {n["code"]: n for n in payload["nodes"]}
+    parts = []
+    for part in payload["main"]:
+        values = [u["values"].get(part) for u in payload["units"].values() if u["values"].get(part) is not None]
+        median = statistics.median(values) if values else None
+        parts.append({"code": part, "name": names[part]["name"], "points": unit["points"].get(part),
+                      "max": unit["max"].get(part), "value": unit["values"].get(part), "median": median,
+                      "rank": (unit.get("ranks") or {}).get(part)})
+    scored = [p for p in parts if p["value"] is not None and p["median"] is not None]
+    ordered = sorted(scored, key=lambda p: p["value"] - p["median"])
+    # The cheapest points: indicators with the most points still open (max − points), biggest first.
+    open_points = []
+    for n in payload["nodes"]:
+        if n["aggregate"]:
+            continue
+        got, top = unit["points"].get(n["code"]), unit["max"].get(n["code"])
+        if top and (got or 0) < top:
+            open_points.append({"code": n["code"], "name": n["name"], "gain": top - (got or 0), "max": top})
+    open_points.sort(key=lambda r: -r["gain"])
+    root = payload["root"]
+    return {"unit": unit, "code": code, "parts": parts, "root": root, "total": unit["points"].get(root),
+            "maximum": unit["max"].get(root), "value": unit["values"].get(root),
+            "rank": (unit.get("ranks") or {}).get(root), "interval": unit.get("interval"),
+            "strengths": ordered[::-1][:3], "weaknesses": ordered[:3], "cheapest": open_points[:8]}
+
+
+@login_required
+def scorecard(request, pk: int, code: str):
+    campaign = get_object_or_404(Campaign.objects.select_related("official"), pk=pk)
+    submission_qs = Submission.objects.restrict(request.user, "view").filter(campaign=campaign, unit__code=code)
+    if campaign.official is None or not (_is_staff_reader(request.user) or submission_qs.exists()):
+        raise Http404
+    if not _is_staff_reader(request.user) and campaign.status not in (Campaign.Status.PROVISIONAL,
+                                                                       Campaign.Status.FINALISED,
+                                                                       Campaign.Status.PUBLISHED):
+        raise Http404
+    data = scorecard_data(campaign.official, code)
+    comments = (Answer.objects.filter(submission__campaign=campaign, submission__unit__code=code)
+                .exclude(review_note="").select_related("indicator"))
+    history = []
+    for other in (Campaign.objects.filter(unit_kind=campaign.unit_kind, official__isnull=False)
+                  .select_related("official").order_by("period")):
+        unit = other.official.payload["units"].get(code)
+        if unit:
+            root = other.official.payload["root"]
+            history.append({"period": other.period, "value": unit["values"].get(root),
+                            "rank": (unit.get("ranks") or {}).get(root)})
+    return render(request, "index/scorecard.html", {"campaign": campaign, "comments": comments,
+                                                    "history": history, **data})

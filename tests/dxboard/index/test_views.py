@@ -1,0 +1,130 @@
+"""The index pages: what each persona sees, autosave with conflicts, evidence files, results."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from dxboard.index import actions
+from dxboard.index.models import Evidence
+
+from .conftest import answer, fill
+
+
+def test_officer_sees_only_their_own_form(login, personas, sub_a, sub_b):
+    client = login(personas["officer_a"])
+    assert client.get(f"/index/submissions/{sub_a.pk}/").status_code == 200
+    assert client.get(f"/index/submissions/{sub_b.pk}/").status_code == 404
+    listing = client.get("/index/").content.decode()
+    assert f"/index/submissions/{sub_a.pk}/" in listing and f"/index/submissions/{sub_b.pk}/" not in listing
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer_b", 404), ("dept_officer", 404), ("anonymous", 302)])
+def test_other_units_cannot_save_another_units_answer(login, personas, sub_a, persona, status):
+    a = answer(sub_a, "B2")
+    client = login(personas[persona])
+    response = client.post(f"/index/answers/{a.pk}/", {"version": a.version, "value": "7"})
+    assert response.status_code == status
+    assert answer(sub_a, "B2").value is None
+
+
+def test_autosave_returns_the_answer_with_points_and_a_new_version(login, personas, sub_a):
+    a = answer(sub_a, "B2")
+    client = login(personas["officer_a"])
+    html = client.post(f"/index/answers/{a.pk}/", {"version": a.version, "value": "6"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert f'id="answer-{a.pk}"' in html and "<html" not in html
+    assert f'name="version" value="{a.version + 1}"' in html
+    assert answer(sub_a, "B2").self_points == 10.0
+
+
+def test_a_stale_autosave_shows_a_conflict_and_keeps_the_other_value(login, personas, sub_a):
+    a = answer(sub_a, "B2")
+    client = login(personas["officer_a"])
+    client.post(f"/index/answers/{a.pk}/", {"version": a.version, "value": "6"}, HTTP_HX_REQUEST="true")
+    stale = client.post(f"/index/answers/{a.pk}/", {"version": a.version, "value": "1"}, HTTP_HX_REQUEST="true")
+    html = stale.content.decode()
+    assert 'role="alert"' in html and "B2" in html
+    assert answer(sub_a, "B2").value == 6.0
+    plain = client.post(f"/index/answers/{a.pk}/", {"version": a.version, "value": "1"})
+    assert plain.status_code == 409
+
+
+def test_evidence_upload_is_checked_and_served_only_to_those_allowed(login, personas, sub_a, sub_b, settings,
+                                                                     tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    a = answer(sub_a, "A1")
+    client = login(personas["officer_a"])
+    bad = SimpleUploadedFile("plan.jpg.php", b"<?php system($_GET['c']); ?>", content_type="image/jpeg")
+    client.post(f"/index/answers/{a.pk}/evidence/", {"summary": "x", "file": bad})
+    assert not Evidence.objects.exists()
+    buf = io.BytesIO()
+    image = Image.new("RGB", (20, 20))
+    exif = image.getexif()
+    exif[0x8825] = {1: "N", 2: (21.0, 11.0, 0.0)}  # GPS
+    image.save(buf, "JPEG", exif=exif)
+    good = SimpleUploadedFile("ke-hoach.jpg", buf.getvalue(), content_type="image/jpeg")
+    client.post(f"/index/answers/{a.pk}/evidence/", {"summary": "Kế hoạch", "document_number": "12/KH",
+                                                      "file": good})
+    evidence = Evidence.objects.get()
+    stored = evidence.file.path
+    assert str(tmp_path) in stored and "ke-hoach" not in stored  # stored under a random name
+    assert Image.open(stored).getexif().get(0x8825) is None  # re-encoded: no GPS left
+    response = client.get(f"/index/evidence/{evidence.pk}/")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+    for persona, status in (("officer_b", 404), ("dept_officer", 404), ("reviewer", 200), ("leader", 200)):
+        assert login(personas[persona]).get(f"/index/evidence/{evidence.pk}/").status_code == status
+
+
+def test_reviewer_decides_through_the_page(login, personas, sub_a):
+    fill(sub_a, personas["officer_a"])
+    actions.submit(acting_user=personas["officer_a"], submission=sub_a)
+    client = login(personas["reviewer"])
+    client.post(f"/index/submissions/{sub_a.pk}/action/", {"action": "start_review"})
+    a = answer(sub_a, "B2")
+    html = client.post(f"/index/answers/{a.pk}/review/", {"decision": "returned", "note": ""},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert 'role="alert"' in html  # a return needs the reviewer's request
+    client.post(f"/index/answers/{a.pk}/review/", {"decision": "returned", "note": "Cần danh sách tin bài"},
+                HTTP_HX_REQUEST="true")
+    client.post(f"/index/submissions/{sub_a.pk}/action/", {"action": "return"})
+    sub_a.refresh_from_db()
+    assert sub_a.status == "returned"
+    page = login(personas["officer_a"]).get(f"/index/submissions/{sub_a.pk}/").content.decode()
+    assert "Cần danh sách tin bài" in page
+
+
+def test_campaign_dashboard_shows_waiting_on_and_is_scoped(login, personas, campaign, sub_a):
+    page = login(personas["admin"]).get(f"/index/campaigns/{campaign.pk}/").content.decode()
+    assert "Phường Bắc Giang" in page and "Phường Kinh Bắc" in page
+    own = login(personas["officer_a"]).get(f"/index/campaigns/{campaign.pk}/").content.decode()
+    assert "Phường Bắc Giang" in own and "Phường Kinh Bắc" not in own
+    assert login(personas["dept_officer"]).get(f"/index/campaigns/{campaign.pk}/").status_code == 404
+
+
+def test_results_and_scorecards(login, personas, campaign, sub_a):
+    fill(sub_a, personas["officer_a"])
+    actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
+    page = login(personas["leader"]).get(f"/index/campaigns/{campaign.pk}/results/").content.decode()
+    assert page.index("Phường Bắc Giang") < page.index("Phường Kinh Bắc")  # ranked first
+    assert login(personas["officer_a"]).get(f"/index/campaigns/{campaign.pk}/results/").status_code == 404
+    card = login(personas["admin"]).get(f"/index/campaigns/{campaign.pk}/units/07210/").content.decode()
+    assert "40" in card and "A2" in card  # 40 points; A2 has 5 points still open
+    # an officer sees their own scorecard only once results are provisional
+    assert login(personas["officer_a"]).get(f"/index/campaigns/{campaign.pk}/units/07210/").status_code == 404
+
+
+def test_framework_import_page(login, personas, db, tree):
+    client = login(personas["admin"])
+    from pathlib import Path
+
+    content = (Path(__file__).resolve().parents[3] / "frameworks" / "dti-2022-province.yaml").read_bytes()
+    response = client.post("/index/frameworks/", {"file": SimpleUploadedFile("dti.yaml", content)})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "CQS" in page and "DTI" in page
+    bad = client.post("/index/frameworks/", {"file": SimpleUploadedFile("bad.yaml", b"nodes: [1, 2")})
+    assert "bad.yaml" in bad.content.decode()
+    assert login(personas["officer_a"]).get("/index/frameworks/").status_code == 404
