@@ -6,6 +6,7 @@ from dxboard.core import views as core_views
 
 api_v1 = [
     path("", include("dxboard.units.api.urls")),
+    path("", include("dxboard.index.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("units/", include("dxboard.units.urls")),
     path("audit/", include("dxboard.audit.urls")),
     path("index/", include("dxboard.index.urls")),
+    path("portal/", include("dxboard.portal.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dxboard.units",
     "dxboard.accounts",
     "dxboard.index",
+    "dxboard.portal",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +114,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: it would also group ids printed in templates (id="answer-2.868"); figures use |intcomma or
+# floatformat's "g" flag, which group in the vi-VN way (3.334.900).
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["dxboard.formats"]
 
 STATIC_URL = "/static/"

@@ -1,5 +1,7 @@
 """Settings for the test suite. The database comes from DATABASE_URL (SQLite by default)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .env import env_str
 
@@ -16,4 +18,7 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not SQLite's shared in-memory database: the latter locks whole tables and ignores
     # the busy timeout, which makes concurrency tests fail for reasons production never sees.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-dxboard.sqlite3")}  # noqa: F405
+    # One file per test process, so that parallel runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-dxboard-{os.getpid()}.sqlite3")}  # noqa: F405
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
