@@ -43,6 +43,7 @@ def _person(username, unit=None, role=None, **extra):
 
     from dxboard.accounts.models import Membership
 
+    extra.setdefault("email", f"{username}@example.org")
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     if unit is not None:
         Membership.objects.create(user=user, unit=unit, role=role)

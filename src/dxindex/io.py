@@ -196,6 +196,11 @@ def _framework_from_imeta(frame: pd.DataFrame, file: str) -> Framework:
 
 def _names(value: Any) -> tuple[str, str]:
     if isinstance(value, Mapping):
+        # An unquoted comma in a YAML flow mapping ({vi: Tỷ lệ thôn, tổ dân phố…}) silently cuts the
+        # name and makes a stray key of the rest: refuse it instead of losing half of the name.
+        stray = sorted(str(k) for k in value if k not in ("vi", "en"))
+        if stray:
+            raise ValueError(f"name has unexpected keys {', '.join(stray)} (quote names that contain commas)")
         return str(value.get("vi", "") or ""), str(value.get("en", "") or "")
     return (str(value), "") if value else ("", "")
 

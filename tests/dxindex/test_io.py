@@ -230,3 +230,20 @@ def test_a_dataset_can_be_built_from_an_in_memory_table(tmp_path):
     assert_same_data(data_from_frame(frame), read_data(path))
     with pytest.raises(InputError, match="campaign-7"):
         data_from_frame(pd.DataFrame({"x": [1]}), source="campaign-7")
+
+
+def test_a_name_cut_by_an_unquoted_comma_is_refused(tmp_path):
+    path = tmp_path / "fw.yaml"
+    path.write_text(
+        "model: points\nnodes:\n"
+        "  - {code: A1, name: {vi: Tỷ lệ thôn, tổ dân phố có cáp quang, en: Villages}, parents: {T: 1},"
+        " rule: {type: fraction, max: 10}}\n"
+        "  - {code: T, type: aggregate, name: Tổng}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_framework(path)
+    assert "A1" in str(err.value) and "quote" in str(err.value)
+
+
+def test_shipped_frameworks_keep_their_full_names():
+    commune = read_framework(FRAMEWORKS / "province-commune-template.yaml")
+    assert commune.by_code["NT4"].name_vi == "Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng hoạt động"

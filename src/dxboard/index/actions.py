@@ -155,6 +155,11 @@ def save_answer(*, acting_user, answer: Answer, expected_version: int, **fields)
     if not submission.editable_by_unit:
         raise _refuse(gettext_noop("This submission is “%(status)s” and can no longer be changed."),
                       {"status": submission.get_status_display()})
+    if answer.indicator.source not in ("", "self") and not is_admin(acting_user):
+        # KPI, tasks, IT registry, feedback and survey figures come from their modules or, until a
+        # module feeds them, from the standing office: never from the unit being assessed.
+        raise _refuse(gettext_noop("%(code)s is filled by the standing office (source: %(source)s), not by the unit."),
+                      {"code": answer.indicator.code, "source": answer.indicator.get_source_display()}, NotAllowed)
     if submission.status == S.RETURNED and answer.review != Answer.Review.RETURNED:
         raise _refuse(gettext_noop("%(code)s was not returned by the reviewer and cannot be changed."),
                       {"code": answer.indicator.code})

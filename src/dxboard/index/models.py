@@ -333,3 +333,18 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission.unit}: {self.answer.indicator.code}"
+
+
+class CampaignReminder(models.Model):
+    """A reminder sent to a unit before a campaign closes; the unique key makes sending idempotent."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    days_before = models.SmallIntegerField()
+    sent = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit", "days_before"], name="one_reminder_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.unit} D-{self.days_before}"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import audit_views, views
 
 app_name = "index"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/action/", views.campaign_action, name="campaign-action"),
     path("campaigns/<int:pk>/results/", views.results, name="results"),
     path("campaigns/<int:pk>/units/<str:code>/", views.scorecard, name="scorecard"),
+    path("campaigns/<int:pk>/audit/", audit_views.audit_page, name="audit"),
     path("submissions/<int:pk>/", views.submission, name="submission"),
     path("submissions/<int:pk>/action/", views.submission_action, name="submission-action"),
     path("answers/<int:pk>/", views.answer_save, name="answer-save"),

@@ -196,6 +196,8 @@ def _answers(submission: Submission) -> list[Answer]:
 def submission(request, pk: int):
     sub = _submission_for(request, pk)
     answers = _answers(sub)
+    for a in answers:
+        a.editable = answer_editable(request.user, a)
     can_edit = sub.editable_by_unit and can(request.user, "change", sub.unit, Answer)
     can_review = can(request.user, "review", sub.unit, Answer)
     return render(request, "index/submission.html", {
@@ -235,13 +237,21 @@ def _answer_for(request, pk: int) -> Answer:
         "indicator", "submission__unit", "submission__campaign__framework"), pk=pk)
 
 
+def answer_editable(user, answer: Answer) -> bool:
+    sub = answer.submission
+    if answer.indicator.source not in ("", "self") and not is_admin(user):
+        return False
+    if sub.status == Submission.Status.RETURNED and answer.review != Answer.Review.RETURNED:
+        return False
+    return sub.editable_by_unit and can(user, "change", sub.unit, Answer)
+
+
 def _render_answer(request, answer: Answer, error: str = "", status: int = 200):
     sub = answer.submission
     answer = Answer.objects.select_related("indicator").prefetch_related("evidence").get(pk=answer.pk)
     answer.submission = sub
     return render(request, "index/_answer.html", {
-        "a": answer, "submission": sub, "error": error,
-        "can_edit": sub.editable_by_unit and can(request.user, "change", sub.unit, Answer),
+        "a": answer, "submission": sub, "error": error, "can_edit": answer_editable(request.user, answer),
         "can_review": can(request.user, "review", sub.unit, Answer) and sub.status == Submission.Status.IN_REVIEW,
         "evidence_form": EvidenceForm(), "review_form": ReviewForm(),
     }, status=status)

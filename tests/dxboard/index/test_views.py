@@ -128,3 +128,22 @@ def test_framework_import_page(login, personas, db, tree):
     bad = client.post("/index/frameworks/", {"file": SimpleUploadedFile("bad.yaml", b"nodes: [1, 2")})
     assert "bad.yaml" in bad.content.decode()
     assert login(personas["officer_a"]).get("/index/frameworks/").status_code == 404
+
+
+def test_statistical_audit_page_with_what_if_weights(login, personas, campaign, sub_a, sub_b):
+    fill(sub_a, personas["officer_a"])
+    b2 = answer(sub_b, "B1")
+    actions.save_answer(acting_user=personas["officer_b"], answer=b2, expected_version=b2.version, choice="chu_tich")
+    actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
+    client = login(personas["admin"])
+    page = client.get(f"/index/campaigns/{campaign.pk}/audit/").content.decode()
+    assert "Cronbach" in page and 'id="what-if"' in page
+    # A: A=25/30, B=15/20 → 40/50; B: A=0/30, B=10/20. Weight A 0 → ranks by B only: A 0.75 > B 0.5
+    from dxboard.index.audit_views import what_if
+
+    rows = what_if(campaign.official.payload, {"A": 0.0, "B": 1.0})
+    assert [(r["code"], r["score"]) for r in rows] == [("07210", 0.75), ("09187", 0.5)]
+    rows = what_if(campaign.official.payload, {"A": 1.0, "B": 0.0})
+    assert rows[0]["score"] == pytest.approx(25 / 30) and rows[1]["score"] == 0.0
+    assert campaign.official.payload["units"]["07210"]["points"]["T"] == 40.0  # the official result is untouched
+    assert login(personas["officer_a"]).get(f"/index/campaigns/{campaign.pk}/audit/").status_code == 404

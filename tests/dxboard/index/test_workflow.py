@@ -234,3 +234,46 @@ def test_rank_intervals_are_seeded_and_bracket_the_nominal_rank():
         assert row["q05"] <= row["median"] <= row["q95"]
     still = rank_intervals(points, maxima, ["X", "Y", "Z"], noise=0.0)
     assert all(r["q05"] == r["q95"] == r["nominal"] for r in still.values())
+
+
+def test_figures_from_other_sources_are_entered_by_the_office_not_the_unit(tree, personas):
+    import datetime
+
+    from dxboard.index.frameworks import import_framework
+
+    from .conftest import SMALL_FRAMEWORK
+
+    survey = SMALL_FRAMEWORK.replace("rule: {type: fraction, max: 20},\n     source: self",
+                                     "rule: {type: fraction, max: 20},\n     source: kpi")
+    framework, _ = import_framework(survey.encode(), "kpi.yaml", acting_user=None)
+    c = actions.create_campaign(acting_user=personas["admin"], framework=framework, name="K", period="2025",
+                                unit_kind="commune", opens=datetime.date(2025, 1, 1),
+                                closes=datetime.date(2025, 12, 31), units=[tree["A"]])
+    actions.open_campaign(acting_user=personas["admin"], campaign=c)
+    a2 = answer(c.submissions.get(), "A2")
+    with pytest.raises(actions.NotAllowed):
+        actions.save_answer(acting_user=personas["officer_a"], answer=a2, expected_version=a2.version, value="0.9")
+    actions.save_answer(acting_user=personas["admin"], answer=a2, expected_version=a2.version, value="0.9")
+    assert answer(c.submissions.get(), "A2").self_points == 18.0
+
+
+def test_reminders_before_closing_are_sent_once_to_units_not_done(campaign, sub_a, personas, mailoutbox,
+                                                                  django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.core.management import call_command
+
+    from dxboard.index.reminders import send_campaign_reminders
+
+    fill(sub_a, personas["officer_a"])
+    actions.submit(acting_user=personas["officer_a"], submission=sub_a)
+    mailoutbox.clear()
+    three_days_before = campaign.closes - datetime.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_campaign_reminders(three_days_before) == 1  # only B has not submitted
+    assert send_campaign_reminders(three_days_before) == 0  # idempotent
+    assert send_campaign_reminders(campaign.closes - datetime.timedelta(days=4)) == 0  # not a reminder day
+    assert [m.to for m in mailoutbox] == [["officer_b@example.org"]]
+    assert Notification.objects.filter(user=personas["officer_b"], subject__contains="3").exists()
+    assert not Notification.objects.filter(user=personas["officer_a"], subject__contains="3").exists()
+    call_command("index_reminders")
