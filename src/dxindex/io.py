@@ -242,7 +242,8 @@ def _rule(spec: Mapping[str, Any] | None) -> Rule | None:
 def _framework_from_yaml(path: Path) -> Framework:
     file = str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when present: the same documents, about ten times faster
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except FileNotFoundError as exc:
         raise InputError("file not found", "không tìm thấy tệp", file=file) from exc
     except yaml.YAMLError as exc:

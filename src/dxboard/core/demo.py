@@ -57,7 +57,13 @@ def _demo_people() -> None:
                                        unit=Unit.objects.get(code=code), role=role)
 
 
-DEMO_STEPS = [_demo_units, _demo_people]
+def _demo_index() -> None:
+    from dxboard.index.demo import load_demo as load_index_demo
+
+    load_index_demo()
+
+
+DEMO_STEPS = [_demo_units, _demo_people, _demo_index]
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ Re-importing the same content is a no-op; different content under the same code 
 never an edit, because a framework in use must not change under the units scoring against it.
 """
 
+import functools
 import hashlib
 import tempfile
 from pathlib import Path
@@ -32,7 +33,10 @@ def _read(content: bytes, suffix: str, name: str) -> dxindex.Framework:
             raise dxindex.InputError(exc.reason_en, exc.reason_vi, file=name, row=exc.row, column=exc.column) from exc
 
 
+@functools.lru_cache(maxsize=32)
 def parse_definition(text: str) -> dxindex.Framework:
+    """The engine's framework for a stored definition. Cached: definitions never change (a change is a
+    new version), and parsing one is far slower than scoring a form with it."""
     return _read(text.encode("utf-8"), ".yaml", "definition.yaml")
 
 

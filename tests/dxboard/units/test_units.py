@@ -1,7 +1,5 @@
 import datetime
 
-import pytest
-
 from dxboard.core.text import fold
 from dxboard.units.models import Unit
 
@@ -70,19 +68,3 @@ def test_unit_page_shows_its_history_both_ways(client, tree):
     assert "Phường Thọ Xương" in new and "Phường Ngô Quyền" in new and "01/07/2025" in new
     old = client.get("/units/07201-2025/").content.decode()
     assert "Phường Bắc Giang" in old
-
-
-@pytest.mark.django_db
-def test_demo_is_idempotent_and_has_bac_ninh(capsys):
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    from dxboard.accounts.models import Membership
-
-    call_command("demo")
-    counts = (Unit.objects.count(), get_user_model().objects.count(), Membership.objects.count())
-    call_command("demo")
-    assert (Unit.objects.count(), get_user_model().objects.count(), Membership.objects.count()) == counts
-    assert Unit.objects.current().filter(kind="commune").count() == 99
-    out = capsys.readouterr().out
-    assert "Demo-BacNinh-2025" in out and "cb.bacgiang" in out
