@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from dxboard.accounts.models import Role
 from dxboard.accounts.permissions import memberships, roles
+from dxboard.core.panels import panels_for
 from dxboard.units.models import Unit, UnitKind
 
 
@@ -43,4 +44,5 @@ def home(request):
         "is_officer": Role.OFFICER in user_roles,
         "is_reviewer": Role.REVIEWER in user_roles,
         "is_leader": Role.LEADER in user_roles,
+        "panels": panels_for(request),
     })

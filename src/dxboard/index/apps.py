@@ -6,3 +6,10 @@ class IndexConfig(AppConfig):
     name = "dxboard.index"
     label = "index"
     verbose_name = _("Digital transformation index")
+
+    def ready(self):
+        from dxboard.core.panels import register
+
+        from .panels import home_panels
+
+        register(home_panels)

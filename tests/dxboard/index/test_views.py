@@ -147,3 +147,16 @@ def test_statistical_audit_page_with_what_if_weights(login, personas, campaign, 
     assert rows[0]["score"] == pytest.approx(25 / 30) and rows[1]["score"] == 0.0
     assert campaign.official.payload["units"]["07210"]["points"]["T"] == 40.0  # the official result is untouched
     assert login(personas["officer_a"]).get(f"/index/campaigns/{campaign.pk}/audit/").status_code == 404
+
+
+def test_home_shows_each_role_what_to_do(login, personas, campaign, sub_a):
+    officer = login(personas["officer_a"]).get("/").content.decode()
+    assert f"/index/submissions/{sub_a.pk}/" in officer
+    assert "/index/submissions/" not in login(personas["officer_b"]).get("/").content.decode().replace(
+        f"/index/submissions/{campaign.submissions.get(unit__code='09187').pk}/", "")
+    fill(sub_a, personas["officer_a"])
+    actions.submit(acting_user=personas["officer_a"], submission=sub_a)
+    reviewer = login(personas["reviewer"]).get("/").content.decode()
+    assert f"/index/submissions/{sub_a.pk}/" in reviewer
+    leader = login(personas["leader"]).get("/").content.decode()
+    assert f"/index/campaigns/{campaign.pk}/" in leader
