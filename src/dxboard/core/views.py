@@ -1,3 +1,5 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
@@ -46,3 +48,16 @@ def home(request):
         "is_leader": Role.LEADER in user_roles,
         "panels": panels_for(request),
     })
+
+
+@login_required
+def notifications(request):
+    """The person's notifications, newest first; opening the page marks them read."""
+    from .models import Notification
+
+    mine = Notification.objects.filter(user=request.user)
+    page = Paginator(mine, 30).get_page(request.GET.get("page"))
+    unread = [n.pk for n in page if not n.read]
+    response = render(request, "core/notifications.html", {"page": page, "unread": set(unread)})
+    Notification.objects.filter(pk__in=unread).update(read=True)
+    return response

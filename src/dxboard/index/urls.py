@@ -18,6 +18,8 @@ urlpatterns = [
     path("answers/<int:pk>/", views.answer_save, name="answer-save"),
     path("answers/<int:pk>/review/", views.answer_review, name="answer-review"),
     path("answers/<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
+    path("answers/<int:pk>/appeal/", views.appeal_file, name="appeal-file"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal-decide"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence-remove"),
     path("", include("dxboard.index.urls_excel")),

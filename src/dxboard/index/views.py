@@ -18,7 +18,7 @@ from dxboard.accounts.permissions import can, is_admin, roles
 from . import actions
 from .forms import CampaignForm, EvidenceForm, FrameworkImportForm, ReviewForm
 from .frameworks import import_framework
-from .models import Answer, Campaign, Evidence, Framework, Submission
+from .models import Answer, Appeal, Campaign, Evidence, Framework, Submission
 from .results import ranking
 
 
@@ -136,8 +136,11 @@ def campaign_detail(request, pk: int):
     counts = {status: 0 for status in Submission.Status.values}
     for row in table:
         counts[row["s"].status] += 1
+    appeals = (Appeal.objects.restrict(request.user, "view").filter(submission__campaign=campaign)
+               .select_related("submission__unit", "answer__indicator"))
     return render(request, "index/campaign_detail.html", {
-        "campaign": campaign, "table": table, "days_left": days_left, "admin": is_admin(request.user),
+        "campaign": campaign, "table": table, "appeals": appeals, "days_left": days_left,
+        "admin": is_admin(request.user),
         "leader": Role.LEADER in roles(request.user), "counts": counts,
         "status_labels": dict(Submission.Status.choices),
     })
@@ -204,6 +207,9 @@ def submission(request, pk: int):
         "submission": sub, "answers": answers, "progress": progress(answers), "can_edit": can_edit,
         "can_review": can_review and sub.status == Submission.Status.IN_REVIEW,
         "reviewer": can_review, "problems": actions.missing_items(sub) if can_edit else [],
+        "can_appeal": (sub.campaign.status == Campaign.Status.PROVISIONAL
+                       and can(request.user, "change", sub.unit, Appeal)
+                       and (sub.campaign.appeal_until is None or timezone.localdate() <= sub.campaign.appeal_until)),
         "evidence_form": EvidenceForm(), "review_form": ReviewForm(),
     })
 
@@ -432,3 +438,34 @@ def scorecard(request, pk: int, code: str):
                             "rank": (unit.get("ranks") or {}).get(root)})
     return render(request, "index/scorecard.html", {"campaign": campaign, "comments": comments,
                                                     "history": history, **data})
+
+
+# -- appeals --------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def appeal_file(request, pk: int):
+    answer = _answer_for(request, pk)
+    try:
+        actions.file_appeal(acting_user=request.user, answer=answer, text=request.POST.get("text", ""))
+    except actions.NotAllowed:
+        raise Http404 from None
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your appeal was filed."))
+    return redirect(f"{_submission_url(answer)}#answer-{answer.pk}")
+
+
+@login_required
+@require_POST
+def appeal_decide(request, pk: int):
+    if not is_admin(request.user):
+        raise Http404
+    appeal = get_object_or_404(Appeal.objects.select_related("answer__indicator", "submission"), pk=pk)
+    fields = {k: request.POST.get(k, "") for k in ("value", "numerator", "denominator", "choice")}
+    try:
+        actions.decide_appeal(acting_user=request.user, appeal=appeal, upheld=request.POST.get("upheld") == "1",
+                              decision=request.POST.get("decision", ""), **fields)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("index:campaign", appeal.submission.campaign_id)

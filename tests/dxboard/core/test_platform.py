@@ -115,3 +115,17 @@ def test_every_api_route_is_in_the_schema(client, db):
 
     missing = {normalise(r) for r in api_routes if "format" not in r} - documented
     assert not missing, f"API routes missing from /api/schema/: {sorted(missing)}"
+
+
+def test_notifications_page_lists_mine_and_marks_them_read(login, personas):
+    from dxboard.core.models import Notification
+    from dxboard.core.notify import notify
+
+    notify([personas["officer_a"]], "Còn 3 ngày", "Hạn nộp 15/01", "/index/")
+    notify([personas["officer_b"]], "Thư của người khác")
+    client = login(personas["officer_a"])
+    assert 'id="unread">1<' in client.get("/").content.decode()
+    page = client.get("/notifications/").content.decode()
+    assert "Còn 3 ngày" in page and "Thư của người khác" not in page
+    assert not Notification.objects.filter(user=personas["officer_a"], read=False).exists()
+    assert 'id="unread"' not in client.get("/").content.decode()

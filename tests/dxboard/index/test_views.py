@@ -160,3 +160,26 @@ def test_home_shows_each_role_what_to_do(login, personas, campaign, sub_a):
     assert f"/index/submissions/{sub_a.pk}/" in reviewer
     leader = login(personas["leader"]).get("/").content.decode()
     assert f"/index/campaigns/{campaign.pk}/" in leader
+
+
+def test_appeal_through_the_pages(login, personas, campaign, sub_a, sub_b):
+    for s, officer in ((sub_a, "officer_a"), (sub_b, "officer_b")):
+        fill(s, personas[officer])
+        actions.submit(acting_user=personas[officer], submission=s)
+        actions.start_review(acting_user=personas["admin"], submission=s)
+        for a in s.answers.select_related("indicator", "submission__unit"):
+            actions.review_answer(acting_user=personas["admin"], answer=a, decision="accepted")
+        actions.accept_submission(acting_user=personas["admin"], submission=s)
+    actions.publish_provisional(acting_user=personas["admin"], campaign=campaign)
+    b2 = answer(sub_b, "B2")
+    assert login(personas["officer_a"]).post(f"/index/answers/{b2.pk}/appeal/", {"text": "x"}).status_code == 404
+    officer = login(personas["officer_b"])
+    assert f"/index/answers/{b2.pk}/appeal/" in officer.get(f"/index/submissions/{sub_b.pk}/").content.decode()
+    officer.post(f"/index/answers/{b2.pk}/appeal/", {"text": "Có 12 tin bài"})
+    appeal = b2.appeals.get()
+    assert login(personas["officer_b"]).post(f"/index/appeals/{appeal.pk}/decide/", {"upheld": "1"}).status_code == 404
+    admin = login(personas["admin"])
+    assert "Có 12 tin bài" in admin.get(f"/index/campaigns/{campaign.pk}/").content.decode()
+    admin.post(f"/index/appeals/{appeal.pk}/decide/", {"upheld": "1", "decision": "Chấp nhận", "value": "12"})
+    appeal.refresh_from_db()
+    assert appeal.status == "upheld" and answer(sub_b, "B2").verified_value == 12.0
