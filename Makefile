@@ -33,8 +33,12 @@ bench: venv
 	mkdir -p var/bench
 	$(PY) bench/run.py --out var/bench
 
+# The global catalogue; apps with a catalogue of their own (<app>/locale/) are skipped here and
+# refreshed from their own folder. scripts/fill_vi.py lists what is left to translate.
 messages: venv
-	cd src/dxboard && ../../$(DXBOARD) makemessages -l vi --no-obsolete && ../../$(DXBOARD) compilemessages -l vi
+	scripts/makemessages
+	$(PY) scripts/fill_vi.py src/dxboard/locale/vi/LC_MESSAGES/django.po || true
+	cd src/dxboard && ../../$(DXBOARD) compilemessages -l vi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

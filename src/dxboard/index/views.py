@@ -260,6 +260,8 @@ def _render_answer(request, answer: Answer, error: str = "", status: int = 200):
         "a": answer, "submission": sub, "error": error, "can_edit": answer_editable(request.user, answer),
         "can_review": can(request.user, "review", sub.unit, Answer) and sub.status == Submission.Status.IN_REVIEW,
         "evidence_form": EvidenceForm(), "review_form": ReviewForm(),
+        # HTMX swaps the progress bars out of band, so they follow every autosave
+        "oob_progress": progress(_answers(sub)) if request.htmx else None,
     }, status=status)
 
 

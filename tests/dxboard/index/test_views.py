@@ -183,3 +183,13 @@ def test_appeal_through_the_pages(login, personas, campaign, sub_a, sub_b):
     admin.post(f"/index/appeals/{appeal.pk}/decide/", {"upheld": "1", "decision": "Chấp nhận", "value": "12"})
     appeal.refresh_from_db()
     assert appeal.status == "upheld" and answer(sub_b, "B2").verified_value == 12.0
+
+
+def test_autosave_updates_the_progress_bars_out_of_band(login, personas, sub_a):
+    a = answer(sub_a, "B2")
+    client = login(personas["officer_a"])
+    page = client.get(f"/index/submissions/{sub_a.pk}/").content.decode()
+    assert page.count('id="progress"') == 1 and "hx-swap-oob" not in page
+    html = client.post(f"/index/answers/{a.pk}/", {"version": a.version, "value": "6"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="progress" hx-swap-oob="true"' in html and "1/4" in html and "10/50" in html
