@@ -469,3 +469,41 @@ def create_campaign(*, acting_user, framework, name: str, period: str, unit_kind
     record(actor=acting_user, action="index.create_campaign", obj=campaign,
            after=snapshot(campaign) | {"units": campaign.units.count()})
     return campaign
+
+
+@transaction.atomic
+def map_indicator(*, acting_user, old: Indicator, new: Indicator, note: str = ""):
+    """Declare that `old` (an earlier version) is measured by `new`, so that years stay comparable."""
+    from .models import IndicatorMapping
+
+    if not is_admin(acting_user):
+        raise _refuse(gettext_noop("Only the standing office may map indicators."), cls=NotAllowed)
+    if old.framework.code != new.framework.code or old.framework.version >= new.framework.version:
+        raise _refuse(gettext_noop("Map an indicator of an earlier version to one of a later version of the same "
+                                   "framework."))
+    mapping, created = IndicatorMapping.objects.get_or_create(old=old, new=new, defaults={"note": note})
+    if created:
+        record(actor=acting_user, action="index.map_indicator", obj=mapping,
+               after={"old": f"{old.framework}:{old.code}", "new": f"{new.framework}:{new.code}", "note": note})
+    return mapping
+
+
+@transaction.atomic
+def set_grade_bands(*, acting_user, campaign: Campaign, bands: list) -> Campaign:
+    """Grade bands as [[minimum score 0..1, label vi, label en], …]."""
+    if not is_admin(acting_user):
+        raise _refuse(gettext_noop("Only the standing office may do this."), cls=NotAllowed)
+    cleaned = []
+    for row in bands:
+        try:
+            low = float(str(row[0]).replace(",", "."))
+        except (ValueError, IndexError) as exc:
+            raise _refuse(gettext_noop("Each grade needs a minimum score between 0 and 1.")) from exc
+        if not 0 <= low <= 1 or not str(row[1]).strip():
+            raise _refuse(gettext_noop("Each grade needs a minimum score between 0 and 1."))
+        cleaned.append([low, str(row[1]).strip(), str(row[2]).strip() if len(row) > 2 else ""])
+    before = snapshot(campaign)
+    campaign.grade_bands = sorted(cleaned, key=lambda b: -b[0])
+    campaign.save(update_fields=["grade_bands"])
+    record(actor=acting_user, action="index.set_grade_bands", obj=campaign, before=before, after=snapshot(campaign))
+    return campaign

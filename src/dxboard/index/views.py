@@ -19,7 +19,7 @@ from . import actions
 from .forms import CampaignForm, EvidenceForm, FrameworkImportForm, ReviewForm
 from .frameworks import import_framework
 from .models import Answer, Appeal, Campaign, Evidence, Framework, Submission
-from .results import ranking
+from .results import DEFAULT_BANDS, ranking
 
 
 def _is_staff_reader(user) -> bool:
@@ -94,8 +94,11 @@ def framework_detail(request, pk: int):
     if not _is_staff_reader(request.user):
         raise Http404
     framework = get_object_or_404(Framework, pk=pk)
+    from .models import IndicatorMapping
+
     return render(request, "index/framework_detail.html", {
-        "framework": framework, "rows": framework_tree(framework),
+        "framework": framework, "rows": framework_tree(framework), "admin": is_admin(request.user),
+        "mappings": IndicatorMapping.objects.filter(new__framework=framework).select_related("old", "new"),
         "versions": Framework.objects.filter(code=framework.code).order_by("-version"),
     })
 
@@ -143,6 +146,7 @@ def campaign_detail(request, pk: int):
         "admin": is_admin(request.user),
         "leader": Role.LEADER in roles(request.user), "counts": counts,
         "status_labels": dict(Submission.Status.choices),
+        "bands_text": "\n".join("; ".join(str(x) for x in b) for b in (campaign.grade_bands or DEFAULT_BANDS)),
     })
 
 
@@ -471,3 +475,36 @@ def appeal_decide(request, pk: int):
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     return redirect("index:campaign", appeal.submission.campaign_id)
+
+
+@login_required
+@require_POST
+def framework_map(request, pk: int):
+    """Map an indicator of the previous version to one of this version (standing office)."""
+    framework = get_object_or_404(Framework.objects.select_related("previous"), pk=pk)
+    if not is_admin(request.user) or framework.previous is None:
+        raise Http404
+    old = get_object_or_404(framework.previous.indicators, code=request.POST.get("old", ""))
+    new = get_object_or_404(framework.indicators, code=request.POST.get("new", ""))
+    try:
+        actions.map_indicator(acting_user=request.user, old=old, new=new, note=request.POST.get("note", ""))
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("index:framework", pk)
+
+
+@login_required
+@require_POST
+def campaign_grades(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if not is_admin(request.user):
+        raise Http404
+    bands = []
+    for line in request.POST.get("bands", "").splitlines():
+        if line.strip():
+            bands.append([part.strip() for part in line.split(";")])
+    try:
+        actions.set_grade_bands(acting_user=request.user, campaign=campaign, bands=bands)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("index:campaign", pk)

@@ -193,3 +193,37 @@ def test_autosave_updates_the_progress_bars_out_of_band(login, personas, sub_a):
     html = client.post(f"/index/answers/{a.pk}/", {"version": a.version, "value": "6"},
                        HTTP_HX_REQUEST="true").content.decode()
     assert 'id="progress" hx-swap-oob="true"' in html and "1/4" in html and "10/50" in html
+
+
+def test_admin_maps_a_renamed_indicator_between_versions(login, personas, small_framework):
+    from dxboard.index.frameworks import import_framework
+    from dxboard.index.models import IndicatorMapping
+
+    from .conftest import SMALL_FRAMEWORK
+
+    v2, _ = import_framework(SMALL_FRAMEWORK.replace("code: B2", "code: B3").encode(), "small.yaml",
+                             acting_user=None)
+    assert not IndicatorMapping.objects.filter(new__code="B3").exists()  # a new code is not mapped by itself
+    assert login(personas["officer_a"]).post(f"/index/frameworks/{v2.pk}/map/", {"old": "B2", "new": "B3"}
+                                             ).status_code == 404
+    login(personas["admin"]).post(f"/index/frameworks/{v2.pk}/map/", {"old": "B2", "new": "B3", "note": "đổi mã"})
+    mapping = IndicatorMapping.objects.get(new__code="B3")
+    assert (mapping.old.framework, mapping.old.code) == (small_framework, "B2")
+    assert "B2 → B3" in login(personas["admin"]).get(f"/index/frameworks/{v2.pk}/").content.decode()
+
+
+def test_grade_bands_are_configurable_per_campaign(login, personas, campaign, sub_a):
+    client = login(personas["admin"])
+    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "0,9; Xuất sắc; Excellent\n0; Cần cố gắng; Weak"})
+    campaign.refresh_from_db()
+    assert campaign.grade_bands == [[0.9, "Xuất sắc", "Excellent"], [0.0, "Cần cố gắng", "Weak"]]
+    fill(sub_a, personas["officer_a"])
+    snapshot = actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
+    from dxboard.index.results import ranking
+
+    assert ranking(snapshot)[0]["grade"] == "Cần cố gắng"  # 0.8 < 0.9
+    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "2; Quá cao"})
+    campaign.refresh_from_db()
+    assert campaign.grade_bands[0][0] == 0.9  # refused, unchanged
+    leader = login(personas["leader"])
+    assert leader.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "0; x"}).status_code == 404
