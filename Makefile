@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 DXBOARD := $(VENV)/bin/dxboard
-export DJANGO_SETTINGS_MODULE ?= dxboard.settings.dev
+# `dxboard` defaults to the dev settings; the tests always use their own (scripts/run-tests).
 
 .PHONY: run test lint bench fuzz venv messages clean
 
