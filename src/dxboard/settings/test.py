@@ -15,6 +15,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 — a fresh clone has no var/ yet
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not SQLite's shared in-memory database: the latter locks whole tables and ignores
     # the busy timeout, which makes concurrency tests fail for reasons production never sees.
