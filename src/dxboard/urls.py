@@ -7,6 +7,7 @@ from dxboard.core import views as core_views
 api_v1 = [
     path("", include("dxboard.units.api.urls")),
     path("", include("dxboard.index.api.urls")),
+    path("", include("dxboard.itprojects.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("units/", include("dxboard.units.urls")),
     path("audit/", include("dxboard.audit.urls")),
     path("index/", include("dxboard.index.urls")),
+    path("itprojects/", include("dxboard.itprojects.urls")),
     path("portal/", include("dxboard.portal.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -63,7 +63,13 @@ def _demo_index() -> None:
     load_index_demo()
 
 
-DEMO_STEPS = [_demo_units, _demo_people, _demo_index]
+def _demo_itprojects() -> None:
+    from dxboard.itprojects.demo import load_demo as load_itprojects_demo
+
+    load_itprojects_demo()
+
+
+DEMO_STEPS = [_demo_units, _demo_people, _demo_index, _demo_itprojects]
 
 
 @transaction.atomic

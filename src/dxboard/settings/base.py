@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dxboard.units",
     "dxboard.accounts",
     "dxboard.index",
+    "dxboard.itprojects",
     "dxboard.portal",
 ]
 

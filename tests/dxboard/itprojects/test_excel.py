@@ -1,0 +1,132 @@
+"""Excel round trip of the registry: export, preview, all-or-nothing apply, permission per row."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from dxboard.audit.models import AuditEntry
+from dxboard.itprojects import excel
+from dxboard.itprojects.models import System
+
+XLSX = excel.CONTENT_TYPE
+
+
+def _workbook(client):
+    response = client.get("/itprojects/export.xlsx")
+    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _col(key):
+    return excel.KEYS.index(key) + 1
+
+
+def _upload(client, wb):
+    out = io.BytesIO()
+    wb.save(out)
+    return client.post("/itprojects/import/", {"file": SimpleUploadedFile("he-thong.xlsx", out.getvalue(), XLSX)})
+
+
+def _token(html):
+    return html.split('name="token" value="')[1].split('"')[0]
+
+
+def test_export_holds_only_the_readers_systems(login, personas, systems):
+    ws = _workbook(login(personas["officer_a"]))[excel.SHEET]
+    assert [r[0] for r in ws.iter_rows(min_row=3, values_only=True)] == ["sys-a"]
+    assert [c.value for c in ws[2]][:3] == ["code", "name", "kind"]
+    ws = _workbook(login(personas["leader"]))[excel.SHEET]
+    assert len(list(ws.iter_rows(min_row=3))) == 3
+
+
+def test_round_trip_preview_then_apply(login, personas, systems, tree):
+    client = login(personas["officer_a"])
+    wb = _workbook(client)
+    ws = wb[excel.SHEET]
+    ws.cell(row=3, column=_col("monthly_active_users"), value=321)
+    ws.cell(row=3, column=_col("lgsp"), value="x")
+    new = [None] * len(excel.KEYS)
+    for key, value in {"code": "new-a", "name": "Hệ thống mới", "owner": "07210", "domain": "health",
+                       "stage": "approved", "decision_date": "01/03/2026", "budget_approved": "1.500,5"}.items():
+        new[excel.KEYS.index(key)] = value
+    ws.append(new)
+    response = _upload(client, wb)
+    html = response.content.decode()
+    assert response.status_code == 200 and "new-a" in html
+    # nothing written before confirming
+    assert not System.objects.filter(code="new-a").exists()
+    assert System.objects.get(code="sys-a").monthly_active_users is None
+    response = client.post("/itprojects/import/apply/", {"token": _token(html)})
+    assert response.status_code == 302
+    a = System.objects.get(code="sys-a")
+    assert a.monthly_active_users == 321 and a.lgsp
+    created = System.objects.get(code="new-a")
+    assert created.owner == tree["A"] and str(created.budget_approved) == "1500.5"
+    assert created.decision_date.isoformat() == "2026-03-01"
+    assert AuditEntry.objects.filter(action="itprojects.create_system", object_id=str(created.pk)).exists()
+    # the token is spent
+    assert client.post("/itprojects/import/apply/", {"token": _token(html)}).status_code == 302
+    assert System.objects.filter(code="new-a").count() == 1
+
+
+def test_one_bad_row_means_nothing_is_applied(login, personas, systems):
+    client = login(personas["officer_a"])
+    wb = _workbook(client)
+    ws = wb[excel.SHEET]
+    ws.cell(row=3, column=_col("name"), value="Tên mới")
+    bad = [None] * len(excel.KEYS)
+    bad[_col("code") - 1], bad[_col("name") - 1], bad[_col("owner") - 1] = "bad", "x", "07210"
+    bad[_col("domain") - 1], bad[_col("security_level") - 1] = "không có", "ba"
+    ws.append(bad)
+    html = _upload(client, wb).content.decode()
+    assert 'name="token"' not in html
+    assert f"{excel.LETTER['domain']} · " in html and f"{excel.LETTER['security_level']} · " in html
+    assert System.objects.get(code="sys-a").name != "Tên mới" and not System.objects.filter(code="bad").exists()
+
+
+def test_rows_of_another_unit_are_refused(login, personas, systems):
+    client = login(personas["officer_a"])
+    wb = _workbook(client)
+    ws = wb[excel.SHEET]
+    row = [c.value for c in ws[3]]
+    row[_col("code") - 1] = "sys-b"  # B's system, by code
+    row[_col("name") - 1] = "hijack"
+    ws.append(row)
+    other_owner = [c.value for c in ws[3]]
+    other_owner[_col("code") - 1] = "new-for-b"
+    other_owner[_col("owner") - 1] = "09187"
+    ws.append(other_owner)
+    html = _upload(client, wb).content.decode()
+    assert "sys-b" in html and 'name="token"' not in html
+    assert System.objects.get(code="sys-b").name != "hijack" and not System.objects.filter(code="new-for-b").exists()
+
+
+def test_changed_since_preview_is_checked_again(login, personas, systems, tree):
+    """Between preview and apply the officer loses the unit: the apply re-checks and writes nothing."""
+    from dxboard.accounts.models import Membership
+
+    client = login(personas["officer_a"])
+    wb = _workbook(client)
+    wb[excel.SHEET].cell(row=3, column=_col("name"), value="Đổi tên")
+    html = _upload(client, wb).content.decode()
+    Membership.objects.filter(user=personas["officer_a"]).delete()
+    response = client.post("/itprojects/import/apply/", {"token": _token(html)})
+    assert response.status_code in (404, 409)
+    assert System.objects.get(code="sys-a").name != "Đổi tên"
+
+
+def test_not_a_workbook(login, personas, systems):
+    client = login(personas["officer_a"])
+    response = client.post("/itprojects/import/", {"file": SimpleUploadedFile("x.xlsx", b"hello", XLSX)})
+    assert response.status_code == 400
+    wb = _workbook(client)
+    wb[excel.SHEET].cell(row=2, column=1, value="kode")
+    assert "Row 2" in _upload(client, wb).content.decode()
+
+
+def test_export_never_writes_a_formula(login, personas, systems):
+    System.objects.filter(pk=systems["A"].pk).update(name='=HYPERLINK("http://evil","x")')
+    ws = _workbook(login(personas["officer_a"]))[excel.SHEET]
+    cell = ws.cell(row=3, column=_col("name"))
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
