@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("dxboard.units.api.urls")),
     path("", include("dxboard.index.api.urls")),
     path("", include("dxboard.itprojects.api.urls")),
+    path("", include("dxboard.steering.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("audit/", include("dxboard.audit.urls")),
     path("index/", include("dxboard.index.urls")),
     path("itprojects/", include("dxboard.itprojects.urls")),
+    path("steering/", include("dxboard.steering.urls")),
     path("portal/", include("dxboard.portal.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -69,7 +69,13 @@ def _demo_itprojects() -> None:
     load_itprojects_demo()
 
 
-DEMO_STEPS = [_demo_units, _demo_people, _demo_index, _demo_itprojects]
+def _demo_steering() -> None:
+    from dxboard.steering.demo import load_demo as load_steering_demo
+
+    load_steering_demo()
+
+
+DEMO_STEPS = [_demo_units, _demo_people, _demo_index, _demo_itprojects, _demo_steering]
 
 
 @transaction.atomic

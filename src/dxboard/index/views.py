@@ -150,8 +150,17 @@ def campaign_detail(request, pk: int):
     })
 
 
+def _fill(*, acting_user, campaign):
+    from .sources import fill_campaign
+
+    if not is_admin(acting_user):
+        raise actions.NotAllowed("admin")
+    return fill_campaign(acting_user=acting_user, campaign=campaign)
+
+
 CAMPAIGN_ACTIONS = {
     "open": actions.open_campaign,
+    "fill": _fill,
     "compute": lambda **kw: actions.compute_results(**kw),
     "provisional": actions.publish_provisional,
     "finalise": actions.finalise_campaign,

@@ -13,3 +13,9 @@ class ItprojectsConfig(AppConfig):
         from .panels import home_panels
 
         register(home_panels)
+
+        from dxboard.index import sources
+
+        from .indicators import feed_submission
+
+        sources.register("itprojects", feed_submission)

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "dxboard.accounts",
     "dxboard.index",
     "dxboard.itprojects",
+    "dxboard.workdays",
+    "dxboard.jobs",
+    "dxboard.steering",
     "dxboard.portal",
 ]
 

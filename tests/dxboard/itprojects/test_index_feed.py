@@ -77,3 +77,21 @@ def test_default_mapping_matches_the_shipped_templates():
         for indicator, figure in mapping.items():
             assert nodes[indicator]["source"] == "itprojects" and nodes[indicator]["rule"]["type"] == "fraction"
             assert figure in CODES
+
+
+def test_the_campaign_page_fills_registry_figures_for_every_unit(tree, personas, submissions, login, monkeypatch):
+    from dxboard.index.sources import registered
+
+    make_system(tree["A"], "a1", security_status="approved", security_level=2, lgsp=True)
+    assert "itprojects" in registered()
+    campaign = submissions["A"].campaign
+    # the default mapping knows the shipped templates; this test framework reuses their codes AT1/HT2
+    from dxboard.itprojects import indicators
+
+    monkeypatch.setitem(indicators.DEFAULT_MAPPING, "it-feed-test",
+                        {"AT1": "security_approved_share", "HT2": "lgsp_share"})
+    assert login(personas["officer_a"]).post(f"/index/campaigns/{campaign.pk}/action/",
+                                             {"action": "fill"}).status_code == 404
+    login(personas["admin"]).post(f"/index/campaigns/{campaign.pk}/action/", {"action": "fill"})
+    answer = submissions["A"].answers.get(indicator__code="AT1")
+    assert (answer.numerator, answer.denominator) == (1, 1)

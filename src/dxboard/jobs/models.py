@@ -1,0 +1,41 @@
+"""A database-backed job queue that works the same on SQLite and PostgreSQL.
+
+A job is claimed by a conditional UPDATE that sets a lease (`locked_by`, `locked_until`); only one
+worker's UPDATE can match, whatever the number of workers. A worker that dies leaves its lease to
+expire, and the job is claimed again. A job is marked done in the same transaction as its handler's
+database writes, so "done" and the handler's idempotence key (e.g. `steering.ReminderSent`) commit
+or roll back together.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    run_at = models.DateTimeField(_("run at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveIntegerField(_("maximum attempts"), default=5)
+    locked_by = models.CharField(_("locked by"), max_length=120, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True, null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_at", "pk"]
+        indexes = [models.Index(fields=["status", "run_at"], name="job_status_run_at")]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

@@ -1,0 +1,304 @@
+"""Plans in Excel: a template with dropdowns, a checked import (preview with errors per row,
+Vietnamese then English; all or nothing), and XLSX exports of any task list and of the summary."""
+
+import datetime
+import io
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from dxboard.core.i18n import bilingual
+from dxboard.units.models import Unit
+
+from . import actions
+from .models import Pillar, Priority, RecurrenceRule
+from .status import EN_LABELS
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET = "NhiemVu"
+LISTS = "DanhMuc"
+
+COLUMNS = [  # key, header (vi / en), width
+    ("code", "Mã / Code", 10),
+    ("title", "Tên nhiệm vụ (*) / Title (*)", 50),
+    ("content", "Nội dung / Content", 40),
+    ("pillar", "Trụ cột / Pillar", 22),
+    ("lead_unit", "Đơn vị chủ trì (*) / Lead unit (*)", 36),
+    ("coordinating", "Đơn vị phối hợp (mã, cách nhau bởi ;) / Coordinating units (codes; separated)", 30),
+    ("assigned_by", "Lãnh đạo giao / Assigning leader", 24),
+    ("start_date", "Ngày bắt đầu / Start (dd/mm/yyyy)", 16),
+    ("deadline", "Hạn hoàn thành (*) / Deadline (*) (dd/mm/yyyy)", 18),
+    ("expected_output", "Sản phẩm / Expected output", 30),
+    ("indicator_code", "Chỉ tiêu liên kết / Linked indicator", 16),
+    ("priority", "Ưu tiên / Priority", 14),
+    ("frequency", "Lặp lại / Recurrence", 16),
+    ("working_day", "Ngày làm việc thứ / n-th working day", 14),
+]
+KEYS = [c[0] for c in COLUMNS]
+FREQUENCIES = {"": None, "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly",
+               "hàng tháng": "monthly", "hàng quý": "quarterly", "hàng năm": "yearly"}
+
+
+def _choice_label(value, label) -> str:
+    return f"{value} - {label}"
+
+
+def _units():
+    today = timezone.localdate()
+    return list(Unit.objects.filter(kind__in=["department", "commune", "province"])
+                .exclude(valid_to__lt=today).order_by("kind", "name"))
+
+
+def template_workbook() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    lists = wb.create_sheet(LISTS)
+    for i, (_key, header, width) in enumerate(COLUMNS, 1):
+        cell = ws.cell(row=1, column=i, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    from django.utils import translation
+
+    with translation.override("vi"):
+        pillars = [_choice_label(v, str(lbl)) for v, lbl in Pillar.choices]
+        priorities = [_choice_label(v, str(lbl)) for v, lbl in Priority.choices]
+    units = [_choice_label(u.code, u.name) for u in _units()]
+    freqs = ["monthly", "quarterly", "yearly"]
+    for col, values in enumerate([pillars, priorities, units, freqs], 1):
+        for row, value in enumerate(values, 1):
+            lists.cell(row=row, column=col, value=value)
+    lists.sheet_state = "hidden"
+
+    def validation(list_col: int, n: int, target: str):
+        letter = get_column_letter(list_col)
+        dv = DataValidation(type="list", formula1=f"={LISTS}!${letter}$1:${letter}${max(n, 1)}", allow_blank=True)
+        dv.add(f"{target}2:{target}1000")
+        ws.add_data_validation(dv)
+
+    letter = {k: get_column_letter(i) for i, k in enumerate(KEYS, 1)}
+    validation(1, len(pillars), letter["pillar"])
+    validation(2, len(priorities), letter["priority"])
+    validation(3, len(units), letter["lead_unit"])
+    validation(4, len(freqs), letter["frequency"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _code(value: str) -> str:
+    return value.split(" - ", 1)[0].strip()
+
+
+def parse(data: bytes) -> dict:
+    """{"rows": [clean rows], "errors": [{row, letter, header, message}]}. Nothing is written."""
+    errors: list[dict] = []
+    rows: list[dict] = []
+
+    def err(row, key, message, params=None):
+        i = KEYS.index(key) + 1 if key else None
+        errors.append({"row": row, "letter": get_column_letter(i) if i else "", "header": COLUMNS[i - 1][1] if i
+                       else "", "message": bilingual(message, params)})
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — any unreadable workbook is one error for the person
+        err(None, None, gettext_noop("The file cannot be read as an Excel workbook."))
+        return {"rows": rows, "errors": errors}
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    units = {u.code: u for u in Unit.objects.all()}
+    today = timezone.localdate()
+    codes_seen: dict[str, int] = {}
+    for r, values in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
+        values = list(values)[: len(KEYS)] + [None] * max(0, len(KEYS) - len(values))
+        raw = dict(zip(KEYS, values, strict=True))
+        if all(_text(v) == "" for v in values):
+            continue
+        row = {"row": r}
+        row["code"] = _text(raw["code"])[:40]
+        if row["code"]:
+            if row["code"] in codes_seen:
+                err(r, "code", gettext_noop("The code %(code)s is used twice (rows %(a)s and %(b)s)."),
+                    {"code": row["code"], "a": codes_seen[row["code"]], "b": r})
+            codes_seen[row["code"]] = r
+        row["title"] = _text(raw["title"])
+        if not row["title"]:
+            err(r, "title", gettext_noop("The title is required."))
+        elif len(row["title"]) > 500:
+            err(r, "title", gettext_noop("The title is longer than %(n)s characters."), {"n": 500})
+        row["content"] = _text(raw["content"])
+        pillar = _code(_text(raw["pillar"])) or Pillar.GOVERNMENT
+        if pillar not in Pillar.values:
+            err(r, "pillar", gettext_noop("Unknown pillar “%(value)s”."), {"value": pillar})
+        row["pillar"] = pillar
+        lead = _code(_text(raw["lead_unit"]))
+        if not lead:
+            err(r, "lead_unit", gettext_noop("The lead unit is required."))
+        elif lead not in units:
+            err(r, "lead_unit", gettext_noop("Unknown unit code “%(value)s”."), {"value": lead})
+        elif units[lead].valid_to and units[lead].valid_to < today:
+            err(r, "lead_unit", gettext_noop("The unit %(value)s no longer exists."), {"value": lead})
+        row["lead_unit"] = lead
+        coordinating = [_code(c) for c in _text(raw["coordinating"]).replace(",", ";").split(";") if c.strip()]
+        for c in coordinating:
+            if c not in units:
+                err(r, "coordinating", gettext_noop("Unknown unit code “%(value)s”."), {"value": c})
+        row["coordinating"] = coordinating
+        row["assigned_by"] = _text(raw["assigned_by"])[:200]
+        for key in ("start_date", "deadline"):
+            try:
+                row[key] = _date(raw[key])
+            except ValueError:
+                row[key] = None
+                err(r, key, gettext_noop("“%(value)s” is not a date (dd/mm/yyyy)."), {"value": _text(raw[key])})
+        if row["deadline"] is None and not any(e["row"] == r and e["letter"] == get_column_letter(9) for e in errors):
+            err(r, "deadline", gettext_noop("The deadline is required."))
+        if row["start_date"] and row["deadline"] and row["deadline"] < row["start_date"]:
+            err(r, "deadline", gettext_noop("The deadline is before the start date."))
+        row["expected_output"] = _text(raw["expected_output"])[:500]
+        row["indicator_code"] = _text(raw["indicator_code"])[:80]
+        priority = _code(_text(raw["priority"])) or Priority.NORMAL
+        if priority not in Priority.values:
+            err(r, "priority", gettext_noop("Unknown priority “%(value)s”."), {"value": priority})
+        row["priority"] = priority
+        freq = _text(raw["frequency"]).lower()
+        if freq not in FREQUENCIES:
+            err(r, "frequency", gettext_noop("Unknown recurrence “%(value)s” (monthly, quarterly, yearly)."),
+                {"value": freq})
+        row["frequency"] = FREQUENCIES.get(freq)
+        row["working_day"] = None
+        if row["frequency"]:
+            try:
+                n = int(_text(raw["working_day"]) or 5)
+                if not (1 <= n <= 20 or n == -1):
+                    raise ValueError
+                row["working_day"] = n
+            except ValueError:
+                err(r, "working_day", gettext_noop("The working day must be a number from 1 to 20 (or -1)."))
+        rows.append(row)
+    if not rows and not errors:
+        err(None, None, gettext_noop("The sheet has no task."))
+    return {"rows": rows, "errors": errors}
+
+
+@transaction.atomic
+def apply(*, acting_user, data: bytes, plan_fields: dict, document_fields: dict | None) -> "actions.Plan":
+    """Parse again and create the document, the plan and every task in one transaction (all or nothing)."""
+    parsed = parse(data)
+    if parsed["errors"]:
+        raise actions.ActionError(parsed["errors"][0]["message"])
+    document = actions.create_document(acting_user=acting_user, **document_fields) if document_fields else None
+    plan = actions.create_plan(acting_user=acting_user, document=document, **plan_fields)
+    units = {u.code: u for u in Unit.objects.all()}
+    for row in parsed["rows"]:
+        recurrence = None
+        if row["frequency"]:
+            recurrence = RecurrenceRule.objects.create(frequency=row["frequency"], working_day=row["working_day"])
+        actions.create_task(
+            acting_user=acting_user, plan=plan, title=row["title"], lead_unit=units[row["lead_unit"]],
+            deadline=row["deadline"], coordinating_units=[units[c] for c in row["coordinating"]],
+            recurrence=recurrence, code=row["code"], content=row["content"], pillar=row["pillar"],
+            assigned_by=row["assigned_by"], start_date=row["start_date"], expected_output=row["expected_output"],
+            indicator_code=row["indicator_code"], priority=row["priority"])
+    return plan
+
+
+def _sheet(ws, headers, rows, widths=None):
+    for i, h in enumerate(headers, 1):
+        c = ws.cell(row=1, column=i, value=h)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(i, 18)
+    for r, row in enumerate(rows, 2):
+        for i, v in enumerate(row, 1):
+            cell = ws.cell(row=r, column=i, value=v)
+            if isinstance(v, datetime.date):
+                cell.number_format = "dd/mm/yyyy"
+    ws.freeze_panes = "A2"
+
+
+TASK_HEADERS = ["Mã / Code", "Nhiệm vụ / Task", "Kế hoạch / Plan", "Đơn vị chủ trì / Lead unit",
+                "Đơn vị phối hợp / Coordinating", "Hạn / Deadline", "Hạn thực tế / Effective deadline",
+                "Tiến độ (%) / Progress", "Ngày hoàn thành / Completed on", "Trạng thái / Status"]
+
+
+def _status_label(status: str) -> str:
+    return bilingual(EN_LABELS[status])
+
+
+def tasks_workbook(tasks) -> bytes:
+    """Any task list (annotated with status) as XLSX."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "NhiemVu"
+    rows = [[t.code, t.title, t.plan.title, t.lead_unit.name, "; ".join(u.name for u in t.coordinating_units.all()),
+             t.deadline, t.effective_deadline, t.progress, t.completed_on, _status_label(t.status)] for t in tasks]
+    _sheet(ws, TASK_HEADERS, rows, {2: 60, 3: 30, 4: 30, 5: 30, 10: 30})
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def summary_workbook(summary: dict) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "TongHop"
+    total = summary["total"]
+    ws.append(["Kỳ / Period", summary["period"].label])
+    ws.append(["Tổng số nhiệm vụ đến hạn / Tasks due", total.denominator])
+    ws.append(["Hoàn thành / Completed", total.completed])
+    ws.append(["Trong đó đúng hạn / On time", total.on_time])
+    ws.append(["Quá hạn chưa hoàn thành / Overdue", total.overdue])
+    ws.append(["Tỷ lệ hoàn thành / Completion rate (%)", _pct(total.rate)])
+    ws.append(["Tỷ lệ đúng hạn / On-time share (%)", _pct(total.on_time_share)])
+    ws.column_dimensions["A"].width = 45
+    ws.column_dimensions["B"].width = 20
+    units = wb.create_sheet("DonVi")
+    _sheet(units, ["Hạng / Rank", "Đơn vị / Unit", "Hoàn thành / Completed", "Đúng hạn / On time",
+                   "Quá hạn / Overdue", "Tỷ lệ (%) / Rate", "Đúng hạn (%) / On-time share",
+                   "Thay đổi (điểm %) / Change"],
+           [[row["rank"], row["unit"].name, row["rates"].completed, row["rates"].on_time, row["rates"].overdue,
+             _pct(row["rates"].rate), _pct(row["rates"].on_time_share), row["change"]] for row in summary["league"]],
+           {2: 40})
+    tasks = wb.create_sheet("QuaHan")
+    _sheet(tasks, TASK_HEADERS, [[t.code, t.title, t.plan.title, t.lead_unit.name, "", t.deadline,
+                                  t.effective_deadline, t.progress, t.completed_on, _status_label(t.status)]
+                                 for t in summary["overdue"]], {2: 60, 3: 30, 4: 30})
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _pct(value):
+    return None if value is None else round(value * 100, 1)
