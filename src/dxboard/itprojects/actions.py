@@ -272,3 +272,38 @@ def follow_up_payload(review: Review) -> dict | None:
         "source_id": review.pk,
         "link": reverse("itprojects:review", args=[review.pk]),
     }
+
+
+def steering_task_for(review: Review):
+    """The steering task already made from this review's follow-up, if any (found by its code)."""
+    from dxboard.steering.models import Task
+
+    return Task.objects.filter(code=f"RS-HTTT-{review.pk}").first()
+
+
+@transaction.atomic
+def make_steering_task(*, acting_user, review: Review):
+    """Turn the review's follow-up into a task of the steering programme, in the year's plan of review
+    follow-ups (made on first use). Idempotent: a second call returns the same task."""
+    from dxboard.steering import actions as steering
+    from dxboard.steering.models import Plan
+    from dxboard.units.models import Unit
+
+    payload = follow_up_payload(review)
+    if payload is None or payload["deadline"] is None:
+        raise _refuse(gettext_noop("This review has no follow-up with a deadline to steer."))
+    existing = steering_task_for(review)
+    if existing is not None:
+        return existing
+    year = review.campaign.year
+    title = f"Khắc phục sau rà soát hệ thống thông tin năm {year}"
+    plan = Plan.objects.filter(title=title, year=year).first()
+    if plan is None:
+        province = Unit.objects.current().filter(kind="province").first()
+        plan = steering.create_plan(acting_user=acting_user, unit=province, title=title, year=year,
+                                    start=datetime.date(year, 1, 1), end=max(datetime.date(year, 12, 31),
+                                                                             payload["deadline"]))
+    return steering.create_task(acting_user=acting_user, plan=plan, title=payload["title"],
+                                lead_unit=payload["lead_unit"], deadline=payload["deadline"],
+                                code=f"RS-HTTT-{review.pk}", content=payload["text"],
+                                expected_output=payload["link"])

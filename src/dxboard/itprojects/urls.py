@@ -26,4 +26,5 @@ urlpatterns = [
     path("reviews/<int:year>/close/", views.campaign_close, name="campaign-close"),
     path("reviews/<int:year>/add-missing/", views.campaign_add_missing, name="campaign-add-missing"),
     path("review/<int:pk>/", views.review_detail, name="review"),
+    path("review/<int:pk>/steering-task/", views.review_to_task, name="review-task"),
 ]

@@ -368,3 +368,18 @@ def review_detail(request, pk: int):
         "duplicates": duplicates.for_system(system, visible.select_related("owner")),
         "follow_up": actions.follow_up_payload(review),
     })
+
+
+@login_required
+@require_POST
+def review_to_task(request, pk: int):
+    """The standing office turns a review's follow-up into a steering task."""
+    if not is_admin(request.user):
+        raise Http404
+    review = get_object_or_404(Review.objects.select_related("system__owner", "campaign"), pk=pk)
+    try:
+        task = actions.make_steering_task(acting_user=request.user, review=review)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("itprojects:review", pk)
+    return redirect("steering:task", task.pk)

@@ -209,3 +209,26 @@ def test_systems_registered_after_the_campaign_opened_can_be_added(login, person
     assert client.post(f"/itprojects/reviews/{campaign.year}/add-missing/").status_code == 302
     assert set(campaign.reviews.values_list("system__code", flat=True)) == {"sys-a", "sys-b", "sys-d", late.code}
     assert login(personas["officer_a"]).post(f"/itprojects/reviews/{campaign.year}/add-missing/").status_code == 404
+
+
+def test_a_review_follow_up_becomes_a_steering_task_once(login, personas, systems, campaign):
+    from dxboard.steering.models import Task
+    from dxboard.workdays.loader import load_holidays
+
+    load_holidays()
+    review = campaign.reviews.get(system=systems["A"])
+    actions.save_review(acting_user=personas["admin"], review=review, complete=True, score_integration=2,
+                        score_security=3, score_usage=4, score_cost=3, score_quality=3, score_duplication=1,
+                        findings="Trùng chức năng", verdict="merge", merge_with=systems["B"],
+                        follow_up="Hợp nhất vào hệ thống của phường B", follow_up_deadline=datetime.date(2027, 3, 31))
+    assert login(personas["officer_a"]).post(f"/itprojects/review/{review.pk}/steering-task/").status_code == 404
+    client = login(personas["admin"])
+    assert "steering-task" in client.get(f"/itprojects/review/{review.pk}/").content.decode()
+    response = client.post(f"/itprojects/review/{review.pk}/steering-task/")
+    task = Task.objects.get()
+    assert response["Location"] == f"/steering/tasks/{task.pk}/"
+    assert (task.lead_unit, task.deadline, task.content) == (systems["A"].owner, datetime.date(2027, 3, 31),
+                                                             "Hợp nhất vào hệ thống của phường B")
+    assert "2026" in task.plan.title
+    client.post(f"/itprojects/review/{review.pk}/steering-task/")
+    assert Task.objects.count() == 1  # idempotent
