@@ -101,7 +101,8 @@ def test_officer_fills_and_submits_then_reviewer_returns_and_accepts(open_page, 
             continue
         box.locator("select[name=decision]").select_option("accepted")
         box.get_by_role("button", name="Ghi nhận").click()
-        expect(box).to_contain_text("Đã chấp nhận")
+        # the decision shows in the swapped-in points line (the select's option text would match too early)
+        expect(box.locator(".points")).to_contain_text("Đã chấp nhận")
     page.get_by_role("button", name="Chấp nhận hồ sơ").click()
     assert page.locator("#submission-status").inner_text() == "Đã chấp nhận"
     reviewer.shot("reviewer-accepted")
