@@ -23,3 +23,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-dxboard-{os.getpid()}.sqlite3")}  # noqa: F405
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
+
+# A second, empty database that backup tests restore into (created only by tests that ask for it).
+DATABASES["restore"] = {**DATABASES["default"], "NAME": DATABASES["default"]["NAME"] + "_restore"}  # noqa: F405
+DATABASES["restore"]["TEST"] = {"NAME": DATABASES["default"]["TEST"]["NAME"].replace("test-dxboard", "test-restore")  # noqa: F405
+                                if DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
+                                else f"test_restore_{os.getpid()}"}
