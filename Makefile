@@ -24,6 +24,7 @@ run: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -r src -lll  # no high-severity finding
 
 test: venv lint
 	scripts/ensure-chromium
