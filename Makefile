@@ -30,6 +30,10 @@ test: venv lint
 	scripts/ensure-chromium
 	scripts/run-tests
 
+# The property-based API checks with many more examples than the bounded run inside `make test`.
+fuzz: venv
+	DXBOARD_FUZZ_EXAMPLES=300 DJANGO_SETTINGS_MODULE=dxboard.settings.test $(PY) -m pytest tests/fuzz -q
+
 bench: venv
 	mkdir -p var/bench
 	$(PY) bench/run.py --out var/bench

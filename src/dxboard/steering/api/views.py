@@ -29,6 +29,7 @@ def _call(fn, **kwargs):
 
 
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]+"  # a non-numeric id is a 404 from the router, not a 500
     """Tasks the caller may see (their unit leads or coordinates; everything for the standing office and
     leaders). Filters: unit (lead unit code), plan (id), status, due_before, due_after (dates), q.
     Overdue first."""
@@ -74,6 +75,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ExtensionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]+"  # a non-numeric id is a 404 from the router, not a 500
     serializer_class = ExtensionSerializer
 
     def get_queryset(self):
@@ -90,6 +92,8 @@ class ExtensionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DeclarationViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = DecideInputSerializer  # for OPTIONS and the schema; the response is {id, status}
     def get_queryset(self):
         return CompletionDeclaration.objects.restrict(self.request.user, "view")
 
