@@ -5,9 +5,9 @@ import os
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 EXAMPLES = int(os.environ.get("DXBOARD_FUZZ_EXAMPLES", "8"))
 
