@@ -36,9 +36,11 @@ state: not_submitted / chưa nộp, not_applicable / không áp dụng, rejected
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import math
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -76,13 +78,38 @@ def _read_table(path: Path) -> pd.DataFrame:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame = _read_csv_strict(path)
     except FileNotFoundError as exc:
         raise InputError("file not found", "không tìm thấy tệp", file=str(path)) from exc
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise InputError(f"cannot read table: {exc}", f"không đọc được bảng: {exc}", file=str(path)) from exc
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+        # a damaged or renamed file: openpyxl and zipfile raise their own exceptions, not ValueError
+        raise InputError(f"not a readable XLSX file ({exc.__class__.__name__})",
+                         f"không phải tệp XLSX đọc được ({exc.__class__.__name__})", file=str(path)) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
+    seen: set[str] = set()
+    for column in frame.columns:
+        if column in seen:
+            raise InputError(f"column {column!r} appears twice", f"cột {column!r} xuất hiện hai lần",
+                             file=str(path), row=1, column=column)
+        seen.add(column)
     return frame.map(lambda v: v.strip() if isinstance(v, str) else ("" if v is None else str(v)))
+
+
+def _read_csv_strict(path: Path) -> pd.DataFrame:
+    """CSV as text cells. A row with more or fewer cells than the header is an error naming the row
+    (pandas would quietly turn an extra first cell into an index and shift every column)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+    if not rows:
+        raise InputError("the file is empty", "tệp trống", file=str(path))
+    header = rows[0]
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise InputError(f"{len(row)} cells where the header has {len(header)}",
+                             f"có {len(row)} ô trong khi dòng tiêu đề có {len(header)}", file=str(path), row=number)
+    return pd.DataFrame(rows[1:], columns=header, dtype=str)
 
 
 def _missing(raw: str) -> bool:
@@ -261,7 +288,13 @@ def _framework_from_yaml(path: Path) -> Framework:
             raise InputError(
                 f"node {code}: invalid field ({exc})", f"nút {code}: trường không hợp lệ ({exc})", file=file
             ) from exc
-    name_vi, name_en = _names(doc.get("name"))
+    try:
+        name_vi, name_en = _names(doc.get("name"))
+        groups = tuple(_variable(v) for v in doc.get("groups") or ())
+        denominators = tuple(_variable(v) for v in doc.get("denominators") or ())
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise InputError(f"framework header: invalid field ({exc})", f"phần đầu bộ chỉ số: trường không hợp lệ ({exc})",
+                         file=file) from exc
     return Framework(
         nodes=tuple(nodes),
         code=str(doc.get("code", "")),
@@ -271,8 +304,8 @@ def _framework_from_yaml(path: Path) -> Framework:
         version=str(doc.get("version", "")),
         template=bool(doc.get("template", False)),
         note=str(doc.get("note", "") or ""),
-        groups=tuple(_variable(v) for v in doc.get("groups") or ()),
-        denominators=tuple(_variable(v) for v in doc.get("denominators") or ()),
+        groups=groups,
+        denominators=denominators,
         source_file=file,
     )
 
@@ -571,6 +604,9 @@ def _check_unique(units: pd.DataFrame, file: str, row_of) -> None:
 
 
 def _data_from_long(frame: pd.DataFrame, file: str, digest: str) -> Dataset:
+    if frame.empty:
+        raise InputError("no data rows under the header", "không có dòng dữ liệu nào dưới dòng tiêu đề", file=file,
+                         row=2)
     for column in ("unit", "indicator"):
         empty = np.flatnonzero(frame[column].eq("").to_numpy())
         if empty.size:
