@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("dxboard.index.api.urls")),
     path("", include("dxboard.itprojects.api.urls")),
     path("", include("dxboard.steering.api.urls")),
+    path("", include("dxboard.feedback.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("index/", include("dxboard.index.urls")),
     path("itprojects/", include("dxboard.itprojects.urls")),
     path("steering/", include("dxboard.steering.urls")),
+    path("feedback/", include("dxboard.feedback.urls")),
+    path("open311/v2/", include("dxboard.feedback.open311.urls")),
     path("portal/", include("dxboard.portal.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

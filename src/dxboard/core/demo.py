@@ -75,7 +75,13 @@ def _demo_steering() -> None:
     load_steering_demo()
 
 
-DEMO_STEPS = [_demo_units, _demo_people, _demo_index, _demo_itprojects, _demo_steering]
+def _demo_feedback() -> None:
+    from dxboard.feedback.demo import load_demo as load_feedback_demo
+
+    load_feedback_demo()
+
+
+DEMO_STEPS = [_demo_units, _demo_people, _demo_index, _demo_itprojects, _demo_steering, _demo_feedback]
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dxboard.workdays",
     "dxboard.jobs",
     "dxboard.steering",
+    "dxboard.feedback",
     "dxboard.portal",
 ]
 

@@ -1,0 +1,109 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dxboard.units.models import Unit, UnitKind
+
+from .models import Category
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,video/mp4"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    category = forms.ModelChoiceField(Category.objects.filter(active=True), label=_("What is the problem about?"))
+    description = forms.CharField(label=_("Describe the problem"), max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultipleFileField(label=_("Photos (up to 5) or a short video"))
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    location_source = forms.CharField(required=False, widget=forms.HiddenInput)
+    commune = forms.ModelChoiceField(Unit.objects.filter(kind=UnitKind.COMMUNE).current().order_by("name"),
+                                     required=False, label=_("Commune or ward"))
+    address = forms.CharField(required=False, max_length=300, label=_("Address or place"))
+    name = forms.CharField(required=False, max_length=200, label=_("Your name"))
+    phone = forms.CharField(required=False, max_length=30, label=_("Phone"))
+    email = forms.EmailField(required=False, label=_("E-mail (to be told of the answer)"))
+    consent = forms.BooleanField(label=_("I agree to the processing of my personal data as described above."))
+
+
+class RateForm(forms.Form):
+    score = forms.TypedChoiceField(coerce=int, choices=[(i, str(i)) for i in range(1, 6)],
+                                   widget=forms.RadioSelect, label=_("How satisfied are you (1–5)?"))
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             label=_("Why?"))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             label=_("What is not solved?"))
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=_("Answer (published)"))
+    evidence = MultipleFileField(label=_("Evidence: after-photo or document"),
+                                 widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+
+
+class RouteForm(forms.Form):
+    unit = forms.ModelChoiceField(Unit.objects.current().exclude(kind=UnitKind.PROVINCE).order_by("kind", "name"),
+                                  label=_("Handling unit"))
+    urgent = forms.BooleanField(required=False, label=_("Urgent (deadline in hours)"))
+    note = forms.CharField(required=False, max_length=500, label=_("Note"))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note"))
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=30, label=_("Working days"))
+    reason = forms.CharField(max_length=1000, label=_("Reason"))
+
+
+class ClassifyForm(forms.Form):
+    category = forms.ModelChoiceField(Category.objects.filter(active=True), label=_("Category"))
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "name_en", "description", "group", "keywords", "on_site", "sensitive",
+                  "deadline_days", "deadline_hours", "response_template", "active"]
+
+
+class RuleForm(forms.Form):
+    category = forms.ModelChoiceField(Category.objects.all(), required=False, label=_("Category (empty: any)"))
+    commune = forms.ModelChoiceField(Unit.objects.filter(kind=UnitKind.COMMUNE).current().order_by("name"),
+                                     required=False, label=_("Commune (empty: any)"))
+    unit = forms.ModelChoiceField(Unit.objects.current().exclude(kind=UnitKind.PROVINCE).order_by("kind", "name"),
+                                  label=_("Handling unit"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("category") and not data.get("commune"):
+            raise forms.ValidationError(_("Choose a category, a commune or both."))
+        return data
+
+
+class ConsentForm(forms.Form):
+    version = forms.CharField(max_length=20, label=_("Version"))
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("Text (Vietnamese)"))
+    text_en = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Text (English)"))
+
+
+class ApiClientForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Client name"))

@@ -1,0 +1,395 @@
+"""Citizen feedback (phản ánh, kiến nghị): categories, reports, their history, answers and ratings.
+
+The reporter's identity lives in `PersonalData` (1:1 with the report) so it can be anonymised while
+the public report stays; only the intake office reads it. A report belongs to the unit handling it
+(`unit_path = "unit"`); every stay of a report with a unit is an `Assignment`, which is what the
+figures count, so re-routing or rejecting never removes a report from a unit's figures.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dxboard.accounts.models import Role
+from dxboard.core.querysets import RestrictedQuerySet
+
+# Officers handle their unit's reports; leaders read them all; reviewers (index appraisal) have no part.
+GRANTS = {Role.OFFICER: {"view", "add", "change", "delete"}, Role.LEADER: {"view"}, Role.REVIEWER: set()}
+
+
+def province_name() -> str:
+    """The name of the province the platform serves (data, never hard-coded)."""
+    from django.conf import settings
+
+    from dxboard.units.models import Unit, UnitKind
+
+    configured = getattr(settings, "FEEDBACK_PROVINCE_NAME", "")
+    if configured:
+        return configured
+    unit = Unit.objects.current().filter(kind=UnitKind.PROVINCE, parent__isnull=True).order_by("pk").first()
+    return unit.name if unit else ""
+
+
+class Category(models.Model):
+    """A kind of problem (an Open311 service). `code` is the service_code."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    group = models.CharField(_("group"), max_length=100, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    on_site = models.BooleanField(_("on-site report (needs a photo)"), default=True)
+    sensitive = models.BooleanField(_("sensitive (public location coarsened)"), default=False)
+    deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=5)
+    deadline_hours = models.PositiveSmallIntegerField(_("deadline for urgent reports (hours)"), default=24)
+    response_template = models.TextField(_("response template"), blank=True)
+    # Open311 attributes: [{"code", "description", "datatype", "required", "values": [{"key", "name"}]}]
+    attributes = models.JSONField(_("attributes"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["group", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConsentVersion(models.Model):
+    """The consent text a reporter agrees to (Decree 356/2025): versioned, the current one is the latest."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    text = models.TextField(_("text (Vietnamese)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.version
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("-published_at", "-pk").first()
+
+
+class ApiClient(models.Model):
+    """An Open311 client: the api_key is shown once; only its SHA-256 is kept."""
+
+    name = models.CharField(_("name"), max_length=200)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ROUTED = "routed", _("Routed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for the citizen")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged into another report")
+
+
+OPEN_STATUSES = [Status.RECEIVED, Status.ROUTED, Status.IN_PROGRESS, Status.WAITING]
+HANDLING_STATUSES = [Status.ROUTED, Status.IN_PROGRESS, Status.WAITING]
+
+
+class Report(models.Model):
+    code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    access_key = models.CharField(max_length=40, editable=False)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    body_hash = models.CharField(max_length=64)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
+    description = models.TextField(_("description"))
+    attributes = models.JSONField(default=dict, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    address_id = models.CharField(max_length=40, blank=True)
+    commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("commune"))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    location_source = models.CharField(max_length=10, blank=True)  # gps / map / address
+    urgent = models.BooleanField(_("urgent"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("handling unit"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="duplicates")
+    hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    flagged = models.BooleanField(_("waiting for moderation"), default=False)
+    source = models.CharField(max_length=10, default="web")  # web / open311
+    api_client = models.ForeignKey(ApiClient, on_delete=models.SET_NULL, null=True, blank=True)
+    # For rate limits only; hashed, cleared when the reporter's data is deleted.
+    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "unit"
+    grants = GRANTS
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        permissions = [("intake_report", "Intake office: classify, route and see the reporter")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return not self.hidden and not self.flagged and self.status not in (Status.REJECTED,)
+
+    def public_location(self) -> tuple[float | None, float | None]:
+        """Coarsened to about a kilometre for sensitive categories."""
+        if self.latitude is None or self.longitude is None:
+            return None, None
+        if self.category.sensitive:
+            return round(self.latitude, 2), round(self.longitude, 2)
+        return round(self.latitude, 6), round(self.longitude, 6)
+
+    def public_address(self) -> str:
+        if self.category.sensitive:
+            return self.commune.name if self.commune_id else ""
+        return self.address or (self.commune.name if self.commune_id else "")
+
+
+class PersonalData(models.Model):
+    """Who reported: private to the intake office; anonymised on request (the report stays)."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="personal")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    consent = models.ForeignKey(ConsentVersion, on_delete=models.PROTECT, null=True, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "report__unit"
+    grants = GRANTS
+
+    def __str__(self) -> str:
+        return f"personal data of {self.report_id}"
+
+
+def photo_path(instance, filename):
+    return f"feedback/{instance.report_id}/{filename}"
+
+
+class Photo(models.Model):
+    class Role(models.TextChoices):
+        REPORT = "report", _("Reporter's photo")
+        EVIDENCE = "evidence", _("Evidence of handling")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.REPORT)
+    file = models.FileField(upload_to=photo_path)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "report__unit"
+    grants = GRANTS
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.uid)
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")
+
+
+class Assignment(models.Model):
+    """One stay of a report with a handling unit: what the figures count."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+        REROUTED = "rerouted", _("Re-routed")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    reopened = models.BooleanField(default=False)
+    suggested_unit = models.ForeignKey("units.Unit", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+")
+    suggestion_confidence = models.FloatField(null=True, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "unit"
+    grants = GRANTS
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.unit}"
+
+
+EVENT_LABELS = {
+    "received": _("Received"), "routed": _("Routed"), "rerouted": _("Re-routed"), "in_progress": _("In progress"),
+    "waiting": _("Waiting for the citizen"), "resumed": _("Handling resumed"), "answered": _("Answered"),
+    "rejected": _("Rejected"), "merged": _("Merged into another report"), "hidden": _("Hidden"),
+    "approved": _("Approved by moderation"), "extended": _("Deadline extended"), "rated": _("Rated"),
+    "reopened": _("Reopened"), "anonymised": _("Personal data deleted"), "classified": _("Category corrected"),
+}
+
+
+class ReportEvent(models.Model):
+    """The report's history. Public events are shown on the follow page (never with a person's name)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+    public = models.BooleanField(default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "report__unit"
+    grants = GRANTS
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.kind}"
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.kind, self.kind)
+
+
+class Answer(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="answers")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("answer"))
+    evidence = models.ManyToManyField(Photo, blank=True, related_name="+")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    answered_at = models.DateTimeField()
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "unit"
+    grants = GRANTS
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.unit})"
+
+
+class Rating(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="ratings")
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_1_5")]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.score}/5"
+
+
+class Extension(models.Model):
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.TextField(_("reason"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "assignment__unit"
+    grants = GRANTS
+
+    def __str__(self) -> str:
+        return f"{self.assignment} +{self.days}"
+
+
+class RoutingRule(models.Model):
+    """Category × commune → handling unit. An empty category or commune matches any."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True)
+    commune = models.ForeignKey("units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["category", "commune"], name="one_rule_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} × {self.commune or '*'} → {self.unit}"
+
+
+class ReminderSent(models.Model):
+    """One row per reminder sent (report × assignment × kind): sending twice is impossible."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=10)  # before / after
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "kind"], name="one_reminder_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.kind}"

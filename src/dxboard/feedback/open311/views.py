@@ -1,0 +1,292 @@
+"""Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2) in JSON and XML.
+
+Public reads show no personal data: the reporter's identity is never part of a request, locations of
+sensitive categories are coarsened, hidden, flagged and rejected reports are left out. POST needs an
+`api_key` of an active `ApiClient`; the submission goes through the same action as the web form
+(photos re-encoded, idempotency, on-site photo rule). Errors are a list of {code, description}.
+"""
+
+import datetime
+import uuid
+from xml.etree import ElementTree as ET
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from dxboard.units.models import Unit, UnitKind
+
+from .. import actions
+from ..models import Category, ConsentVersion, Report, Status
+
+MAX_SPAN = datetime.timedelta(days=90)
+DEFAULT_SPAN = datetime.timedelta(days=90)
+CLOSED = {Status.ANSWERED, Status.CLOSED, Status.REJECTED, Status.MERGED}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+def _xml_value(parent, key, value):
+    el = ET.SubElement(parent, key)
+    if isinstance(value, list):
+        item_tag = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute",
+                    "values": "value"}.get(key, "item")
+        for item in value:
+            _xml_value(el, item_tag, item)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _xml_value(el, k, v)
+    elif isinstance(value, bool):
+        el.text = "true" if value else "false"
+    elif value is not None:
+        el.text = str(value)
+
+
+def render(fmt: str, root: str, item: str | None, data, status: int = 200) -> HttpResponse:
+    if fmt == "json":
+        response = JsonResponse(data, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+        response["Content-Type"] = "application/json; charset=utf-8"
+        return response
+    top = ET.Element(root)
+    if item is None:
+        for k, v in data.items():
+            _xml_value(top, k, v)
+    else:
+        for row in data:
+            _xml_value(top, item, row)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8", xml_declaration=False)
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def error(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(fmt, "errors", "error", [{"code": status, "description": description}], status)
+
+
+def handle_errors(view):
+    def wrapped(request, *args, fmt, **kwargs):
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as exc:
+            return error(fmt, exc.status, exc.description)
+
+    wrapped.__name__ = view.__name__
+    return csrf_exempt(wrapped)
+
+
+def _iso(value) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _service(c: Category) -> dict:
+    return {"service_code": c.code, "service_name": c.name, "description": c.description,
+            "metadata": bool(c.attributes), "type": "realtime", "keywords": c.keywords, "group": c.group}
+
+
+@handle_errors
+def discovery(request, fmt):
+    base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": "json"})).rsplit("/", 1)[0] + "/"
+    from django.conf import settings
+
+    from ..models import province_name
+
+    contact = getattr(settings, "FEEDBACK_OPEN311_CONTACT", "") or f"Intake office — {province_name()}"
+    data = {"changeset": "2025-07-01T00:00:00+07:00", "contact": contact,
+            "key_service": "api_key issued by the intake office (feedback settings page)",
+            "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
+                           "changeset": "2025-07-01T00:00:00+07:00", "type": "production",
+                           "formats": ["text/xml", "application/json"]}]}
+    return render(fmt, "discovery", None, data)
+
+
+@handle_errors
+def services(request, fmt):
+    rows = [_service(c) for c in Category.objects.filter(active=True).order_by("code")]
+    return render(fmt, "services", "service", rows)
+
+
+@handle_errors
+def service_definition(request, fmt, code):
+    category = Category.objects.filter(code=code, active=True).first()
+    if category is None:
+        raise Open311Error(404, f"service_code {code} not found")
+    attributes = []
+    for order, attr in enumerate(category.attributes, start=1):
+        attributes.append({
+            "variable": attr.get("variable", True), "code": str(attr["code"]),
+            "datatype": attr.get("datatype", "string"), "required": bool(attr.get("required", False)),
+            "datatype_description": attr.get("datatype_description", ""), "order": attr.get("order", order),
+            "description": attr.get("description", ""),
+            "values": [{"key": str(v["key"]), "name": v["name"]} for v in attr.get("values", [])]})
+    data = {"service_code": category.code, "attributes": attributes}
+    if fmt == "json":
+        return render(fmt, "", None, data)
+    return render(fmt, "service_definition", None, data)
+
+
+def public_reports():
+    return (Report.objects.filter(hidden=False, flagged=False).exclude(status=Status.REJECTED)
+            .select_related("category", "commune", "unit").prefetch_related("photos", "answers"))
+
+
+def request_row(request, r: Report) -> dict:
+    lat, lon = r.public_location()
+    photo = next((p for p in r.photos.all() if p.role == "report" and p.is_image), None)
+    answer = max(r.answers.all(), key=lambda a: a.answered_at, default=None)
+    return {
+        "service_request_id": r.code,
+        "status": "closed" if r.status in CLOSED else "open",
+        "status_notes": answer.text if answer else (r.get_status_display() if r.status != Status.RECEIVED else ""),
+        "service_name": r.category.name,
+        "service_code": r.category.code,
+        "description": r.description,
+        "agency_responsible": r.unit.name if r.unit_id else "",
+        "service_notice": "",
+        "requested_datetime": _iso(r.created_at),
+        "updated_datetime": _iso(r.updated_at),
+        "expected_datetime": _iso(r.deadline) if r.status not in CLOSED else None,
+        "address": r.public_address(),
+        "address_id": r.commune.code if r.commune_id else "",
+        "zipcode": "",
+        "lat": lat,
+        "long": lon,
+        "media_url": (request.build_absolute_uri(reverse("feedback:photo", args=[photo.uid]))
+                      if photo and not r.category.sensitive else ""),
+    }
+
+
+def _parse_dt(value: str, name: str):
+    parsed = parse_datetime(value.replace(" ", "+")) if value else None
+    if value and parsed is None:
+        raise Open311Error(400, f"{name} is not a W3C date-time")
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+@handle_errors
+def requests(request, fmt):
+    if request.method == "POST":
+        return create_request(request, fmt)
+    if request.method != "GET":
+        raise Open311Error(405, "method not allowed")
+    params = request.GET
+    qs = public_reports()
+    ids = [i for i in params.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        qs = qs.filter(code__in=[i.strip() for i in ids])
+    else:
+        codes = [c for c in params.get("service_code", "").split(",") if c.strip()]
+        if codes:
+            qs = qs.filter(category__code__in=[c.strip() for c in codes])
+        start, end = _parse_dt(params.get("start_date", ""), "start_date"), _parse_dt(params.get("end_date", ""),
+                                                                                       "end_date")
+        if start and end and end < start:
+            raise Open311Error(400, "end_date is before start_date")
+        if start and end and end - start > MAX_SPAN:
+            raise Open311Error(400, "start_date to end_date may span at most 90 days")
+        if start is None and end is None:
+            start = timezone.now() - DEFAULT_SPAN
+        elif start is None:
+            start = end - MAX_SPAN
+        qs = qs.filter(created_at__gte=start)
+        if end:
+            qs = qs.filter(created_at__lte=end)
+        status = params.get("status", "")
+        if status:
+            wanted = {s.strip() for s in status.split(",")}
+            if not wanted <= {"open", "closed"}:
+                raise Open311Error(400, "status must be open or closed")
+            if wanted == {"open"}:
+                qs = qs.exclude(status__in=CLOSED)
+            elif wanted == {"closed"}:
+                qs = qs.filter(status__in=CLOSED)
+        qs = qs[:1000]
+    return render(fmt, "service_requests", "request", [request_row(request, r) for r in qs])
+
+
+@handle_errors
+def request_detail(request, fmt, request_id):
+    r = public_reports().filter(code=request_id).first()
+    if r is None:
+        raise Open311Error(404, f"service_request_id {request_id} not found")
+    return render(fmt, "service_requests", "request", [request_row(request, r)])
+
+
+@handle_errors
+def token(request, fmt, token):
+    try:
+        value = uuid.UUID(token)
+    except ValueError:
+        raise Open311Error(404, f"token {token} not found") from None
+    r = Report.objects.filter(token=value).first()
+    if r is None:
+        raise Open311Error(404, f"token {token} not found")
+    return render(fmt, "service_requests", "request", [{"service_request_id": r.code, "token": str(r.token)}])
+
+
+def _float(value: str, name: str):
+    try:
+        return float(value)
+    except ValueError:
+        raise Open311Error(400, f"{name} is not a number") from None
+
+
+def create_request(request, fmt):
+    data = request.POST
+    client = actions.client_for_key(data.get("api_key", ""))
+    if client is None:
+        raise Open311Error(403, "api_key is missing or not valid")
+    code = data.get("service_code", "")
+    category = Category.objects.filter(code=code, active=True).first()
+    if not code:
+        raise Open311Error(400, "service_code is required")
+    if category is None:
+        raise Open311Error(404, f"service_code {code} not found")
+    lat, lon = data.get("lat", "").strip(), data.get("long", "").strip()
+    address, address_id = data.get("address_string", "").strip(), data.get("address_id", "").strip()
+    if not ((lat and lon) or address or address_id):
+        raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
+    commune = None
+    if address_id:
+        commune = Unit.objects.current().filter(kind=UnitKind.COMMUNE, code=address_id).first()
+        if commune is None:
+            raise Open311Error(400, f"address_id {address_id} is not a known commune code")
+    description = data.get("description", "")
+    if len(description) > actions.MAX_DESCRIPTION:
+        raise Open311Error(400, "description is longer than 4000 characters")
+    attributes = {}
+    for attr in category.attributes:
+        value = data.get(f"attribute[{attr['code']}]", "")
+        if attr.get("required") and attr.get("variable", True) and not value:
+            raise Open311Error(400, f"attribute[{attr['code']}] is required")
+        keys = {str(v["key"]) for v in attr.get("values", [])}
+        if value and attr.get("datatype") in ("singlevaluelist", "multivaluelist") and keys:
+            chosen = data.getlist(f"attribute[{attr['code']}]")
+            if not set(chosen) <= keys:
+                raise Open311Error(400, f"attribute[{attr['code']}] has a value not in the list")
+            value = chosen if attr["datatype"] == "multivaluelist" else value
+        if value:
+            attributes[str(attr["code"])] = value
+    name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p).strip()
+    key = request.headers.get("Idempotency-Key") or f"open311:{uuid.uuid4()}"
+    try:
+        report, _created = actions.submit(
+            category=category, description=description, idempotency_key=f"{client.pk}:{key}",
+            consent=ConsentVersion.current(), latitude=_float(lat, "lat") if lat and lon else None,
+            longitude=_float(lon, "long") if lat and lon else None, commune=commune, address=address,
+            address_id=address_id, location_source="gps" if lat and lon else "address", attributes=attributes,
+            name=name, phone=data.get("phone", ""), email=data.get("email", ""),
+            photos=request.FILES.getlist("media"), device_id=data.get("device_id", ""),
+            ip="",  # a keyed client relays many citizens from one address: limited per device only
+            source="open311", api_client=client)
+    except actions.FeedbackError as exc:
+        raise Open311Error(exc.status if exc.status in (400, 409, 429) else 400, str(exc)) from None
+    row = {"service_request_id": report.code, "token": str(report.token),
+           "service_notice": "", "account_id": ""}
+    return render(fmt, "service_requests", "request", [row])

@@ -1,0 +1,198 @@
+"""The citizen's path on a phone (390×844) in a real browser: report with a photo and the phone's
+position (after consent), follow the report, read the unit's answer with its after-photo, rate it.
+Then the flaky network: a report sent offline is kept on the phone and sent once when the network
+returns, with the same idempotency key (no duplicate)."""
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from tests.e2e.conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def jpeg() -> bytes:
+    buf = io.BytesIO()
+    image = Image.new("RGB", (64, 48), (90, 90, 90))
+    exif = image.getexif()
+    exif[0x8825] = {1: "N", 2: (21.0, 11.0, 30.0), 3: "E", 4: (106.0, 4.0, 0.0)}
+    image.save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def setup(tree, personas, settings, tmp_path):
+    from dxboard.feedback.models import Category, ConsentVersion
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    road = Category.objects.create(code="road", name="Đường hư hỏng", description="Ổ gà, sụt lún", on_site=True)
+    Category.objects.create(code="procedure", name="Thủ tục hành chính", on_site=False)
+    ConsentVersion.objects.create(version="2025.1", text="Tôi đồng ý để cơ quan tiếp nhận xử lý dữ liệu cá nhân.")
+    return {"road": road}
+
+
+def wait_for(predicate, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_citizen_reports_follows_and_rates_on_a_phone(open_page, live_server, setup, tree, personas):
+    from playwright.sync_api import expect
+
+    from dxboard.feedback import actions
+    from dxboard.feedback.models import Report
+
+    w = open_page(viewport=PHONE)
+    page = w.page
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 21.2731, "longitude": 106.1946})
+    page.goto(live_server.url + "/feedback/")
+    page.locator("#report-link").click()
+    page.wait_for_url("**/feedback/new/")
+    page.locator("#id_category").select_option(label="Đường hư hỏng")
+    page.locator("#id_description").fill("Ổ gà sâu trước cổng trường tiểu học")
+    page.locator("#id_photos").set_input_files([{"name": "o-ga.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+    page.locator("#use-gps").click()
+    expect(page.locator("#gps-status")).to_contain_text("21.27310")
+    page.locator("#id_name").fill("Nguyễn Văn An")
+    page.locator("#id_phone").fill("0912345678")
+    page.locator("#id_consent").check()
+    w.shot("feedback-phone-form")
+    # the form fits the phone: no horizontal scrolling
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#send").click()
+    page.wait_for_url("**/feedback/r/**")
+    code = page.locator("#tracking-code").inner_text()
+    report = Report.objects.get(code=code)
+    assert report.location_source == "gps" and round(report.latitude, 4) == 21.2731
+    assert report.photos.count() == 1 and "Nguyễn Văn An" not in page.content()
+    expect(page.locator("#keep-link")).to_be_visible()
+    w.shot("feedback-phone-follow")
+
+    # the office routes, the commune answers with an after-photo
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    actions.route(report, tree["A"], acting_user=personas["admin"])
+    actions.answer(report, acting_user=personas["officer_a"], text="Đã vá ổ gà ngày hôm nay.",
+                   evidence=[SimpleUploadedFile("sau.jpg", jpeg(), content_type="image/jpeg")])
+    page.reload()
+    expect(page.locator("#answer")).to_contain_text("Đã vá ổ gà")
+    expect(page.locator("#answer img")).to_be_visible()
+    page.locator("#rate-form input[name=score][value='5']").check()
+    page.locator("#rate-form textarea[name=reason]").fill("Xử lý nhanh")
+    page.locator("#rate-form button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#status")).to_have_class("c-status status-closed")
+    report.refresh_from_db()
+    assert report.ratings.get().score == 5
+    # the home page remembers the report on this phone
+    page.goto(live_server.url + "/feedback/")
+    expect(page.locator("#my-reports")).to_contain_text(code)
+    w.shot("feedback-phone-rated")
+    w.assert_clean()
+
+
+def test_report_sent_offline_goes_once_when_the_network_returns(open_page, live_server, setup, tree):
+    from playwright.sync_api import expect
+
+    from dxboard.feedback.models import Report
+
+    w = open_page(viewport=PHONE)
+    page = w.page
+    page.goto(live_server.url + "/feedback/new/")
+    page.locator("#id_category").select_option(label="Thủ tục hành chính")
+    page.locator("#id_description").fill("Hồ sơ cấp phép xây dựng quá hạn")
+    page.locator("#id_commune").select_option(label=tree["A"].name)
+    page.locator("#id_consent").check()
+    page.context.set_offline(True)
+    first_key = page.locator("#id_idempotency_key").input_value()
+    page.locator("#send").click()
+    expect(page.locator("#send-status")).to_be_visible()
+    expect(page.locator("#id_description")).to_have_value("")  # queued on the phone, form ready for another
+    # a second report written while still offline gets its own key: both are kept
+    page.locator("#id_category").select_option(label="Thủ tục hành chính")
+    page.locator("#id_description").fill("Hồ sơ đất đai chưa được trả")
+    page.locator("#id_commune").select_option(label=tree["A"].name)
+    page.locator("#id_consent").check()
+    assert page.locator("#id_idempotency_key").input_value() != first_key
+    page.locator("#send").click()
+    time.sleep(0.5)
+    assert Report.objects.count() == 0
+    page.context.set_offline(False)
+    assert wait_for(lambda: Report.objects.count() == 2), "the outbox was not sent when the network returned"
+    page.goto(live_server.url + "/feedback/")
+    time.sleep(1)
+    assert Report.objects.count() == 2  # no duplicate: the outbox entries were removed, and keys are idempotent
+    assert set(Report.objects.values_list("description", flat=True)) == {"Hồ sơ cấp phép xây dựng quá hạn",
+                                                                        "Hồ sơ đất đai chưa được trả"}
+    w.errors = [e for e in w.errors if "ERR_INTERNET_DISCONNECTED" not in e and "Failed to fetch" not in e]
+    w.assert_clean()
+
+
+def _log_in(page, base, username, device=None):
+    from django_otp.oath import totp
+
+    from tests.conftest import PASSWORD
+
+    page.goto(base + "/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    if device is not None:
+        page.wait_for_url("**/accounts/2fa/verify/**")
+        page.locator("input[name=token]").fill(f"{totp(device.bin_key):06d}")
+        page.locator("form.panel button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_office_routes_and_the_commune_answers(open_page, live_server, setup, tree, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    from dxboard.feedback import actions
+    from dxboard.feedback.models import ConsentVersion, Report, Status
+
+    report, _ = actions.submit(category=setup["road"], description="Cột đèn đổ chắn lối đi", idempotency_key="e2e",
+                               consent=ConsentVersion.current(), commune=tree["A"], name="Trần Thị Bình",
+                               phone="0987654321",
+                               photos=[SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg")])
+    device = TOTPDevice.objects.create(user=personas["admin"], name="phone", confirmed=True)
+    w = open_page()
+    page = w.page
+    _log_in(page, live_server.url, "admin", device)
+    page.goto(live_server.url + "/feedback/office/")
+    page.locator("#queue").get_by_role("link", name=report.code).click()
+    expect(page.locator("#reporter")).to_contain_text("Trần Thị Bình")  # the intake office sees the reporter
+    page.locator("form:has(input[value=route]) select[name=unit]").first.select_option(str(tree["A"].pk))
+    page.locator("form:has(input[value=route]) button[type=submit]").first.click()
+    expect(page.locator("#handling-unit")).to_have_text(tree["A"].name)
+    w.shot("feedback-office-routed")
+    w.assert_clean()
+
+    w2 = open_page()
+    page = w2.page
+    _log_in(page, live_server.url, "officer_a")
+    page.goto(live_server.url + f"/feedback/office/{report.pk}/")
+    assert "Trần Thị Bình" not in page.content() and "0987654321" not in page.content()
+    page.locator("form:has(input[value=start]) button").click()
+    page.wait_for_load_state()
+    page.locator("#answer-form textarea[name=text]").fill("Đã dựng lại cột đèn.")
+    page.locator("#answer-form input[name=evidence]").set_input_files(
+        [{"name": "sau.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+    page.locator("#answer-form button[type=submit]").click()
+    page.wait_for_load_state()
+    report.refresh_from_db()
+    assert report.status == Status.ANSWERED
+    page.goto(live_server.url + f"/feedback/r/{report.code}/")
+    expect(page.locator("#answer")).to_contain_text("Đã dựng lại cột đèn.")
+    assert Report.objects.get(pk=report.pk).answers.get().evidence.count() == 1
+    w2.shot("feedback-office-answered")
+    w2.assert_clean()
