@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("dxboard.itprojects.api.urls")),
     path("", include("dxboard.steering.api.urls")),
     path("", include("dxboard.feedback.api.urls")),
+    path("", include("dxboard.kpi.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("steering/", include("dxboard.steering.urls")),
     path("feedback/", include("dxboard.feedback.urls")),
     path("open311/v2/", include("dxboard.feedback.open311.urls")),
+    path("kpi/", include("dxboard.kpi.urls")),
     path("portal/", include("dxboard.portal.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

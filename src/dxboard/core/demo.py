@@ -81,7 +81,13 @@ def _demo_feedback() -> None:
     load_feedback_demo()
 
 
-DEMO_STEPS = [_demo_units, _demo_people, _demo_index, _demo_itprojects, _demo_steering, _demo_feedback]
+def _demo_kpi() -> None:
+    from dxboard.kpi.demo import load_demo as load_kpi_demo
+
+    load_kpi_demo()
+
+
+DEMO_STEPS = [_demo_units, _demo_people, _demo_index, _demo_itprojects, _demo_steering, _demo_feedback, _demo_kpi]
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dxboard.jobs",
     "dxboard.steering",
     "dxboard.feedback",
+    "dxboard.kpi",
     "dxboard.portal",
 ]
 

@@ -1,0 +1,12 @@
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from dxboard.kpi.defaults import load_defaults
+
+    load_defaults(apps.get_model("kpi", "Metric"), apps.get_model("kpi", "Target"), apps.get_model("kpi", "AlertRule"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("kpi", "0001_initial")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,243 @@
+"""Operating figures (KPIs) of the shared systems: metric definitions with yearly targets, the source
+systems that push or are pulled, the observations (one per metric × unit × period × source, the old
+value kept on correction), and alert rules with the alerts they raised.
+
+A rate is always stored as numerator and denominator; `value` is derived (numerator / denominator, or
+the numerator for a count or a score). Roll-ups sum numerators and denominators (rollup.py).
+
+Row permissions: observations and alerts belong to their unit (`unit_path = "unit"`); definitions,
+source systems and pull endpoints belong to the standing office (admin writes; everyone signed in reads
+the definitions).
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dxboard.core.querysets import RestrictedQuerySet
+
+from . import periods
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = periods.WEEKLY, _("Weekly")
+    MONTHLY = periods.MONTHLY, _("Monthly")
+    QUARTERLY = periods.QUARTERLY, _("Quarterly")
+    YEARLY = periods.YEARLY, _("Yearly")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Higher is better")
+    DOWN = "down", _("Lower is better")
+
+
+class Aggregation(models.TextChoices):
+    """How a unit's series is summarised over a span of time."""
+
+    SUM = "sum", _("Rate of sums (Σ numerators / Σ denominators)")
+    LAST = "last", _("Last value")
+    MEAN = "mean", _("Mean of the period values")
+
+
+class Metric(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Vietnamese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    numerator_label = models.CharField(_("numerator"), max_length=300)
+    denominator_label = models.CharField(_("denominator"), max_length=300, blank=True,
+                                         help_text=_("Empty for a count or a score."))
+    unit_label = models.CharField(_("unit of measure"), max_length=40, default="%")
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.UP)
+    frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY)
+    unit_kinds = models.JSONField(_("reported by unit kinds"), default=list, blank=True)
+    source_system = models.CharField(_("source system"), max_length=200, blank=True)
+    time_aggregation = models.CharField(_("aggregation over time"), max_length=8, choices=Aggregation.choices,
+                                        default=Aggregation.SUM)
+    is_published = models.BooleanField(_("published"), default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("metric")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_rate(self) -> bool:
+        return bool(self.denominator_label)
+
+    def better(self, value: float, than: float) -> bool:
+        """Is `value` at least as good as `than`?"""
+        return value >= than if self.direction == Direction.UP else value <= than
+
+    def target_for(self, year: int, unit_kind: str = ""):
+        """The target of `year` for `unit_kind` (or the one for every kind); None when there is none."""
+        found = {t.unit_kind: t for t in self.targets.all() if t.year == year}
+        return found.get(unit_kind) or found.get("")
+
+
+class Target(models.Model):
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit_kind = models.CharField(_("unit kind"), max_length=16, blank=True, help_text=_("Empty: every kind."))
+    value = models.FloatField(_("target"), help_text=_("A share between 0 and 1 for a rate."))
+    document = models.CharField(_("source document"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["metric", "year", "unit_kind"]
+        constraints = [models.UniqueConstraint(fields=["metric", "year", "unit_kind"], name="kpi_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} {self.year} {self.unit_kind or '*'}: {self.value}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SourceSystem(models.Model):
+    """A system that reports figures (push with its token, or pulled from its endpoint)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    token_prefix = models.CharField(max_length=8, blank=True, editable=False)
+    metrics = models.ManyToManyField(Metric, blank=True, related_name="source_systems",
+                                     verbose_name=_("metrics it may write"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def new_token(self) -> str:
+        """Set a fresh token and return it (shown once; only its hash is kept)."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.token_prefix = token[:6]
+        return token
+
+    # DRF asks its `request.user` this; a source system is "authenticated" but never a person.
+    is_authenticated = True
+
+
+MANUAL = "manual"
+UPLOAD = "upload"
+
+
+class Observation(models.Model):
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations")
+    # No single-column index on unit (kpi_obs_unit leads with it), superseded_by or entered_by: every
+    # index costs on a push of 10,000 rows.
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="kpi_observations",
+                             db_index=False)
+    period = models.CharField(_("period"), max_length=10)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    numerator = models.FloatField(_("numerator"))
+    denominator = models.FloatField(_("denominator"), null=True, blank=True)
+    value = models.FloatField(_("value"), null=True)
+    # A source system's code, or "manual" / "upload".
+    source = models.CharField(_("source"), max_length=40)
+    is_current = models.BooleanField(default=True)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                      db_index=False)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", db_index=False)
+    created = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "unit"
+
+    class Meta:
+        ordering = ["metric", "unit", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "unit", "period_start", "source"], condition=Q(is_current=True),
+                                    name="kpi_observation_current_unique"),
+        ]
+        indexes = [
+            # The roll-up path: one metric over a span of periods (current values only).
+            # On PostgreSQL, migration 0003 rebuilds it covering (INCLUDE numerator, denominator): the SUM
+            # of a roll-up is then an index-only scan. (SQLite has no INCLUDE.)
+            models.Index(fields=["metric", "period_start", "unit"], condition=Q(is_current=True),
+                         name="kpi_obs_rollup"),
+            models.Index(fields=["unit", "metric", "period_start"], name="kpi_obs_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} {self.unit_id} {self.period}"
+
+    @staticmethod
+    def compute_value(numerator, denominator):
+        if denominator is None:
+            return numerator
+        return numerator / denominator if denominator else None
+
+
+class PullEndpoint(models.Model):
+    """A JSON endpoint of a source system, fetched by the worker every `every_minutes`. It answers
+    `{"observations": [...]}` in the format of the push API."""
+
+    source = models.ForeignKey(SourceSystem, on_delete=models.CASCADE, related_name="endpoints")
+    url = models.URLField(_("URL"))
+    every_minutes = models.PositiveIntegerField(_("every (minutes)"), default=60 * 24)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class FetchLog(models.Model):
+    endpoint = models.ForeignKey(PullEndpoint, on_delete=models.CASCADE, related_name="fetches")
+    started = models.DateTimeField(auto_now_add=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    ok = models.BooleanField(default=False)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    stored = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} #{self.attempt} {'ok' if self.ok else 'failed'}"
+
+
+class AlertRule(models.Model):
+    """Off track: a unit's value worse than `threshold` (or, without one, than its target for the year)."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="alert_rules")
+    threshold = models.FloatField(_("threshold"), null=True, blank=True, help_text=_("Empty: the year's target."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} < {self.threshold if self.threshold is not None else 'target'}"
+
+
+class Alert(models.Model):
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="kpi_alerts")
+    period = models.CharField(max_length=10)
+    value = models.FloatField()
+    threshold = models.FloatField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_path = "unit"
+    grants = {"officer": {"view"}, "reviewer": {"view"}, "leader": {"view"}}
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["rule", "unit", "period"], name="kpi_alert_once")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.unit_id} {self.period}"

@@ -1,0 +1,65 @@
+"""Upload of observations from CSV or XLSX: a template per metric, a preview with the errors of each
+row, then all or nothing (the same `store_observations` as the push API).
+
+Columns: metric, unit, period, numerator, denominator (header row first; extra columns ignored, e.g.
+the unit's name in the template)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook, load_workbook
+
+COLUMNS = ["metric", "unit", "unit_name", "period", "numerator", "denominator"]
+
+
+def template(metric, units, period: str = "") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = metric.code[:31]
+    ws.append(COLUMNS)
+    for unit in units:
+        ws.append([metric.code, unit.code, unit.name, period, None, None])
+    notes = wb.create_sheet("README")
+    notes.append(["metric", metric.code, metric.name])
+    notes.append(["numerator", metric.numerator_label])
+    notes.append(["denominator", metric.denominator_label or "—"])
+    notes.append(["period", "2026-W05 / 2026-03 / 2026-Q1 / 2026", metric.get_frequency_display()])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rows(header, records) -> list[dict]:
+    keys = [str(h or "").strip().lower() for h in header]
+    rows = []
+    for record in records:
+        if not any(v not in (None, "") for v in record):
+            continue
+        row = {k: v for k, v in zip(keys, record, strict=False) if k}
+        for k in ("metric", "unit", "period"):
+            if row.get(k) is not None:
+                row[k] = str(row[k]).strip()
+        rows.append(row)
+    return rows
+
+
+def read(data: bytes, filename: str) -> list[dict]:
+    """Rows as dicts from a CSV (UTF-8, comma or semicolon) or XLSX file. ValueError if unreadable."""
+    if filename.lower().endswith(".xlsx"):
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 — any parse failure is "not a workbook"
+            raise ValueError("not an XLSX workbook") from exc
+        records = list(wb.worksheets[0].iter_rows(values_only=True))
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValueError("not UTF-8 text") from exc
+        dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        records = list(csv.reader(io.StringIO(text), delimiter=dialect))
+    if not records:
+        return []
+    return _rows(records[0], records[1:])

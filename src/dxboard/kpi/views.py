@@ -1,0 +1,348 @@
+"""KPI pages: the province overview, a unit's page, a metric's page, the weekly league table, manual
+entry and upload. Thin: figures come from rollup.py, changes from actions.py. A unit the person may
+not see answers 404."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from dxboard.accounts.models import Role
+from dxboard.accounts.permissions import EVERYTHING, is_admin, roles, scope
+from dxboard.core.uploads import UploadError, check_upload
+from dxboard.units.models import Unit
+
+from . import actions, periods, rollup, upload
+from .filtersets import ObservationFilterSet
+from .forms import EntryForm, MetricForm, SourceSystemForm, TargetFormSet, UploadForm
+from .models import Alert, FetchLog, Metric, Observation, SourceSystem
+
+SESSION_KEY = "kpi-upload"
+TREND_POINTS = 12
+
+
+def _reader(user) -> bool:
+    return is_admin(user) or Role.LEADER in roles(user)
+
+
+def _visible_units(user, action="view"):
+    allowed = scope(user, action, Observation)
+    qs = Unit.objects.current().exclude(kind="province")
+    return qs if allowed is EVERYTHING else qs.filter(pk__in=allowed or [])
+
+
+def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
+    """A small SVG line (no inline style: presentation attributes only)."""
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    low, high = min(v for _i, v in points), max(v for _i, v in points)
+    span = (high - low) or 1.0
+    step = width / max(len(values) - 1, 1)
+    coords = " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in points)
+    return mark_safe(  # noqa: S308 — numbers only
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-hidden="true"><polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{coords}"/></svg>')
+
+
+def fmt(metric: Metric, value) -> str:
+    if value is None:
+        return "—"
+    if metric.is_rate:
+        return f"{value * 100:.1f} %".replace(".", ",")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(",0", "") if value % 1 else \
+        f"{value:,.0f}".replace(",", ".")
+
+
+def _window(metric: Metric, today: datetime.date, unit=None) -> tuple[datetime.date, datetime.date]:
+    """The trend window: TREND_POINTS periods up to the latest period with data (or today)."""
+    latest = rollup.current(metric, units=[unit] if unit is not None else None).order_by("-period_start") \
+        .values_list("period_start", flat=True).first()
+    today = latest or today
+    days = {"weekly": 7 * TREND_POINTS, "monthly": 31 * TREND_POINTS, "quarterly": 92 * 8, "yearly": 366 * 6}
+    return today - datetime.timedelta(days=days[metric.frequency]), today
+
+
+def _status(metric, value, target) -> str:
+    if value is None or target is None:
+        return ""
+    return "on-track" if metric.better(value, target.value) else "off-track"
+
+
+@login_required
+def overview(request):
+    today = timezone.localdate()
+    reader = _reader(request.user)
+    rows = []
+    for metric in Metric.objects.prefetch_related("targets"):
+        start, end = _window(metric, today)
+        series = rollup.series(metric, start, end)
+        if not series:
+            rows.append({"metric": metric, "value": None})
+            continue
+        last_start, last = list(series.items())[-1]
+        target = metric.target_for(last_start.year)
+        off = []
+        if reader:
+            per_unit = rollup.per_unit(metric, last_start, last_start)
+            units = Unit.objects.in_bulk(per_unit.keys())
+            for uid, fig in per_unit.items():
+                t = metric.target_for(last_start.year, units[uid].kind)
+                if fig.value is not None and t is not None and not metric.better(fig.value, t.value):
+                    off.append(units[uid])
+        rows.append({"metric": metric, "value": last.value, "shown": fmt(metric, last.value), "target": target,
+                     "target_shown": fmt(metric, target.value) if target else "—",
+                     "status": _status(metric, last.value, target), "period": last_start,
+                     "spark": sparkline([f.value for f in series.values()]),
+                     "off": sorted(off, key=lambda u: u.name)})
+    alerts = Alert.objects.restrict(request.user).select_related("rule__metric", "unit")[:20]
+    return render(request, "kpi/overview.html", {"rows": rows, "reader": reader, "alerts": alerts,
+                                                 "units": _visible_units(request.user)[:200]})
+
+
+@login_required
+def unit_page(request, code):
+    unit = get_object_or_404(Unit, code=code)
+    if not _may_view(request.user, unit):
+        raise Http404
+    today = timezone.localdate()
+    rows = []
+    for metric in Metric.objects.prefetch_related("targets"):
+        if metric.unit_kinds and unit.kind not in metric.unit_kinds:
+            continue
+        start, end = _window(metric, today, unit)
+        obs = list(rollup.current(metric, start, end).filter(unit=unit).order_by("period_start"))
+        last = obs[-1] if obs else None
+        target = metric.target_for(last.period_start.year if last else today.year, unit.kind)
+        rows.append({"metric": metric, "last": last, "shown": fmt(metric, last.value if last else None),
+                     "target_shown": fmt(metric, target.value) if target else "—",
+                     "status": _status(metric, last.value if last else None, target),
+                     "spark": sparkline([o.value for o in obs])})
+    alerts = Alert.objects.filter(unit=unit).select_related("rule__metric")[:20]
+    return render(request, "kpi/unit.html", {"unit": unit, "rows": rows, "alerts": alerts,
+                                             "may_enter": _may(request.user, "add", unit)})
+
+
+def _may(user, action, unit) -> bool:
+    from dxboard.accounts.permissions import can
+
+    return can(user, action, unit, Observation)
+
+
+def _may_view(user, unit) -> bool:
+    return _may(user, "view", unit)
+
+
+@login_required
+def metric_page(request, code):
+    metric = get_object_or_404(Metric.objects.prefetch_related("targets"), code=code)
+    today = timezone.localdate()
+    start, end = _window(metric, today)
+    series = rollup.series(metric, start, end)
+    keys = dict(rollup.current(metric, start, end).values_list("period_start", "period").distinct())
+    points = [{"period": keys.get(s, s), "figure": f, "shown": fmt(metric, f.value)} for s, f in series.items()]
+    ranked, bins = [], [0] * 10
+    if series:
+        last_start = list(series)[-1]
+        visible = _visible_units(request.user)
+        per_unit = rollup.per_unit(metric, last_start, last_start, units=visible)
+        units = Unit.objects.in_bulk(per_unit.keys())
+        ranked = sorted(((units[u], f) for u, f in per_unit.items() if f.value is not None),
+                        key=lambda uf: (-uf[1].value if metric.direction == "up" else uf[1].value, uf[0].name))
+        ranked = [{"rank": i, "unit": u, "figure": f, "shown": fmt(metric, f.value),
+                   "status": _status(metric, f.value, metric.target_for(last_start.year, u.kind))}
+                  for i, (u, f) in enumerate(ranked, start=1)]
+        values = [r["figure"].value for r in ranked]
+        if values and metric.is_rate:
+            for v in values:
+                bins[min(int(v * 10), 9)] += 1
+    distribution = [{"label": f"{i * 10}–{i * 10 + 10} %", "count": n} for i, n in enumerate(bins)] \
+        if metric.is_rate else []
+    return render(request, "kpi/metric.html", {
+        "metric": metric, "points": points, "ranked": ranked, "distribution": distribution,
+        "spark": sparkline([f.value for f in series.values()], width=480, height=80),
+        "targets": metric.targets.all(), "may_edit": is_admin(request.user)})
+
+
+@login_required
+def league(request):
+    """Weekly league table of the units on one weekly metric (by default the service index of
+    Decision 766), with the change of value and rank since the week before."""
+    metrics = Metric.objects.filter(frequency="weekly")
+    metric = metrics.filter(code=request.GET.get("metric") or "SERVICE_INDEX").first() or metrics.first()
+    if metric is None:
+        raise Http404
+    week = request.GET.get("week") or ""
+    if not week:
+        latest = rollup.current(metric).order_by("-period_start").values_list("period", flat=True).first()
+        week = latest or periods.key_for(timezone.localdate(), "weekly")
+    try:
+        _f, start, _e = periods.parse(week)
+    except ValueError as exc:
+        raise Http404 from exc
+    prev_start = start - datetime.timedelta(days=7)
+    visible = _visible_units(request.user)
+    now = rollup.per_unit(metric, start, start, units=visible)
+    before = rollup.per_unit(metric, prev_start, prev_start, units=visible)
+    units = Unit.objects.in_bulk(set(now) | set(before))
+
+    def ranks(figures):
+        order = sorted((u for u, f in figures.items() if f.value is not None),
+                       key=lambda u: (-figures[u].value if metric.direction == "up" else figures[u].value,
+                                      units[u].name))
+        return {u: i for i, u in enumerate(order, start=1)}
+
+    rank_now, rank_before = ranks(now), ranks(before)
+    rows = []
+    for uid, rank in sorted(rank_now.items(), key=lambda kv: kv[1]):
+        value, old = now[uid].value, before.get(uid)
+        rows.append({"rank": rank, "unit": units[uid], "shown": fmt(metric, value),
+                     "change": None if old is None or old.value is None else
+                     (value - old.value) * (100 if metric.is_rate else 1),
+                     "rank_change": None if uid not in rank_before else rank_before[uid] - rank})
+    return render(request, "kpi/league.html", {"metric": metric, "metrics": metrics, "week": week,
+                                               "previous": periods.key_for(prev_start, "weekly"), "rows": rows})
+
+
+@login_required
+def entry(request):
+    units = _visible_units(request.user, "add")
+    if not units.exists():
+        raise Http404
+    form = EntryForm(request.POST or None, units=units, initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            counts = actions.enter_observation(acting_user=request.user, metric=d["metric"], unit=d["unit"],
+                                               period=d["period"], numerator=d["numerator"],
+                                               denominator=d["denominator"])
+        except actions.BatchErrors as exc:
+            for _n, message in exc.errors:
+                form.add_error(None, message)
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved: %(created)s new, %(corrected)s corrected, %(unchanged)s unchanged.")
+                             % counts)
+            return redirect("kpi:unit", d["unit"].code)
+    return render(request, "kpi/entry.html", {"form": form})
+
+
+@login_required
+def template_xlsx(request, code):
+    metric = get_object_or_404(Metric, code=code)
+    units = _visible_units(request.user, "add")
+    if metric.unit_kinds:
+        units = units.filter(kind__in=metric.unit_kinds)
+    period = periods.key_for(timezone.localdate(), metric.frequency)
+    response = HttpResponse(upload.template(metric, units, period),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="kpi-{metric.code}.xlsx"'
+    return response
+
+
+@login_required
+def upload_page(request):
+    """Step 1: read the file and show every row with its errors. Step 2 (`confirm`): store all or nothing."""
+    if not _visible_units(request.user, "add").exists():
+        raise Http404
+    form, preview, errors = UploadForm(), None, []
+    if request.method == "POST" and "confirm" in request.POST:
+        rows = request.session.pop(SESSION_KEY, None)
+        if not rows:
+            messages.error(request, _("Nothing to import: upload the file again."))
+            return redirect("kpi:upload")
+        try:
+            counts = actions.store_observations(acting_user=request.user, rows=rows, source="upload", first_row=2)
+        except actions.BatchErrors as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Saved: %(created)s new, %(corrected)s corrected, %(unchanged)s unchanged.")
+                             % counts)
+            return redirect("kpi:overview")
+    elif request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            f = form.cleaned_data["file"]
+            try:
+                if f.name.lower().endswith(".xlsx"):
+                    checked = check_upload(f, allowed=("xlsx",))
+                    data = checked.content.read()
+                else:
+                    if f.size > 5 * 2**20:
+                        raise UploadError(_("The file is too large."))
+                    data = f.read()
+                rows = upload.read(data, f.name)
+            except (UploadError, ValueError) as exc:
+                form.add_error("file", str(exc))
+            else:
+                _clean, errors = actions.validate(
+                    rows, user=None if is_admin(request.user) else request.user, first_row=2)
+                by_row: dict = {}
+                for n, message in errors:
+                    by_row.setdefault(n, []).append(message)
+                preview = [{"n": i, "row": r, "errors": by_row.get(i, [])} for i, r in enumerate(rows, start=2)]
+                if rows and not errors:
+                    request.session[SESSION_KEY] = [{k: r.get(k) for k in ("metric", "unit", "period", "numerator",
+                                                                           "denominator")} for r in rows]
+    return render(request, "kpi/upload.html", {"form": form, "preview": preview, "errors": errors,
+                                               "metrics": Metric.objects.all(),
+                                               "ok": preview is not None and not errors and bool(preview)})
+
+
+
+def _require_admin(request):
+    if not is_admin(request.user):
+        raise Http404
+
+
+@login_required
+def metric_edit(request, code=None):
+    """The standing office edits a definition and its targets (or adds a metric)."""
+    _require_admin(request)
+    metric = get_object_or_404(Metric, code=code) if code else Metric()
+    form = MetricForm(request.POST or None, instance=metric)
+    targets = TargetFormSet(request.POST or None, instance=metric if metric.pk else Metric())
+    if request.method == "POST" and form.is_valid() and targets.is_valid():
+        metric = actions.save_metric(acting_user=request.user, metric=form.save(commit=False), targets=targets)
+        messages.success(request, _("Saved."))
+        return redirect("kpi:metric", metric.code)
+    return render(request, "kpi/metric_edit.html", {"form": form, "targets": targets, "metric": metric})
+
+
+@login_required
+def sources(request):
+    """Source systems (token shown once on creation or rotation), pull endpoints and their fetches."""
+    _require_admin(request)
+    form, token = SourceSystemForm(request.POST or None), None
+    if request.method == "POST" and "rotate" in request.POST:
+        system = get_object_or_404(SourceSystem, pk=request.POST["rotate"])
+        token = actions.rotate_token(acting_user=request.user, source_system=system)
+        form = SourceSystemForm()
+    elif request.method == "POST" and form.is_valid():
+        if SourceSystem.objects.filter(code=form.cleaned_data["code"]).exists():
+            form.add_error("code", _("This code is taken."))
+        else:
+            _system, token = actions.create_source_system(acting_user=request.user, **form.cleaned_data)
+            form = SourceSystemForm()
+    systems = SourceSystem.objects.prefetch_related("metrics", "endpoints")
+    fetches = FetchLog.objects.select_related("endpoint__source")[:30]
+    return render(request, "kpi/sources.html", {"form": form, "token": token, "systems": systems,
+                                                "fetches": fetches})
+
+
+@login_required
+def history(request):
+    """Observations the person may see, filtered (the same FilterSet as the API), with corrections."""
+    queryset = Observation.objects.restrict(request.user).select_related("metric", "unit", "entered_by") \
+        .order_by("metric__code", "unit__code", "-period_start", "-pk")
+    filterset = ObservationFilterSet(request.GET or None, queryset=queryset)
+    rows = filterset.qs[:500] if filterset.is_valid() else Observation.objects.none()
+    return render(request, "kpi/history.html", {"filterset": filterset, "rows": rows})

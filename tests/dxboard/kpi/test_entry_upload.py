@@ -1,0 +1,103 @@
+"""Manual entry (an officer for their unit only, audited) and upload (preview with row errors, all or
+nothing)."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from dxboard.audit.models import AuditEntry
+from dxboard.kpi import actions
+from dxboard.kpi.models import Observation
+
+
+def test_an_officer_enters_a_figure_for_their_unit(tree, personas, metric):
+    counts = actions.enter_observation(acting_user=personas["officer_a"], metric=metric, unit=tree["A"],
+                                       period="2026-W05", numerator=45, denominator=50)
+    assert counts["created"] == 1
+    o = Observation.objects.get()
+    assert (o.source, o.entered_by, o.value) == ("manual", personas["officer_a"], 0.9)
+    entry = AuditEntry.objects.get(action="kpi.observations.store")
+    assert entry.actor == personas["officer_a"] and entry.unit == tree["A"]
+
+
+@pytest.mark.parametrize("persona", ["officer_b", "dept_officer", "reviewer", "leader"])
+def test_others_may_not_enter_for_unit_a(tree, personas, metric, persona):
+    with pytest.raises(actions.NotAllowed):
+        actions.enter_observation(acting_user=personas[persona], metric=metric, unit=tree["A"], period="2026-W05",
+                                  numerator=1, denominator=2)
+    assert not Observation.objects.exists()
+
+
+def test_the_entry_page(tree, personas, metric, login):
+    client = login(personas["officer_a"])
+    response = client.post("/kpi/entry/", {"metric": metric.pk, "unit": tree["A"].pk, "period": "2026-W05",
+                                           "numerator": "45", "denominator": "50"})
+    assert response.status_code == 302
+    assert Observation.objects.filter(unit=tree["A"]).exists()
+    # unit B is not among the choices of officer A
+    response = client.post("/kpi/entry/", {"metric": metric.pk, "unit": tree["B"].pk, "period": "2026-W05",
+                                           "numerator": "1", "denominator": "2"})
+    assert response.status_code == 200 and not Observation.objects.filter(unit=tree["B"]).exists()
+    assert login(personas["leader"]).get("/kpi/entry/").status_code == 404
+
+
+def _csv(rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["metric", "unit", "period", "numerator", "denominator"])
+    writer.writerows(rows)
+    return io.BytesIO(out.getvalue().encode())
+
+
+def test_upload_csv_preview_shows_row_errors_and_stores_nothing(tree, personas, metric, login):
+    client = login(personas["admin"])
+    f = _csv([["T_RATE", tree["A"].code, "2026-W05", 9, 10], ["T_RATE", tree["B"].code, "2026-W05", 12, 10]])
+    f.name = "figures.csv"
+    response = client.post("/kpi/upload/", {"file": f})
+    body = response.content.decode()
+    assert response.status_code == 200 and "kpi-preview" in body
+    assert "numerator must not exceed" in body
+    assert 'name="confirm"' not in body
+    assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302  # nothing pending: back to the form
+    assert not Observation.objects.exists()
+
+
+def test_upload_xlsx_from_the_template(tree, personas, metric, login):
+    client = login(personas["officer_a"])
+    response = client.get(f"/kpi/metrics/{metric.code}/template.xlsx")
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb.active
+    assert [c.value for c in ws[1]][:4] == ["metric", "unit", "unit_name", "period"]
+    units = [row[1].value for row in ws.iter_rows(min_row=2)]
+    assert units == [tree["A"].code]  # only the officer's own unit
+    ws["E2"], ws["F2"] = 30, 40
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    out.name = "figures.xlsx"
+    response = client.post("/kpi/upload/", {"file": out})
+    assert 'name="confirm"' in response.content.decode()
+    assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302
+    o = Observation.objects.get()
+    assert (o.unit, o.numerator, o.denominator, o.source) == (tree["A"], 30, 40, "upload")
+
+
+def test_an_officer_cannot_upload_for_another_unit(tree, personas, metric, login):
+    client = login(personas["officer_a"])
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["metric", "unit", "period", "numerator", "denominator"])
+    ws.append(["T_RATE", tree["A"].code, "2026-W05", 1, 2])
+    ws.append(["T_RATE", tree["B"].code, "2026-W05", 1, 2])
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    out.name = "x.xlsx"
+    body = client.post("/kpi/upload/", {"file": out}).content.decode()
+    assert 'name="confirm"' not in body and "Phường Kinh Bắc" in body
+    with pytest.raises(actions.BatchErrors):
+        actions.store_observations(acting_user=personas["officer_a"], source="upload", rows=[
+            {"metric": "T_RATE", "unit": tree["B"].code, "period": "2026-W05", "numerator": 1, "denominator": 2}])
+    assert not Observation.objects.exists()
