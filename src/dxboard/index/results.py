@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 import dxindex
+from dxindex import stats
 
 from . import scoring
 from .models import Campaign, ResultSnapshot, Submission
@@ -50,13 +51,13 @@ def rank_intervals(points: pd.DataFrame, maxima: pd.DataFrame, parts: list[str],
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = (w @ p.T) / (w @ m.T)  # draws × units
         nominal = p.sum(axis=1) / m.sum(axis=1)
-    scores = np.nan_to_num(scores, nan=-1.0)
-    # rank 1 = best; ties share the smallest rank
-    ranks = (scores[:, None, :] > scores[:, :, None]).sum(axis=2) + 1
-    nominal_rank = (np.nan_to_num(nominal, nan=-1)[None, :] > np.nan_to_num(nominal, nan=-1)[:, None]).sum(axis=1) + 1
+    # The engine's ranking (1 = best, ties at the minimum), one column per draw: linear in the number of
+    # units, where comparing every pair would need draws × units² memory at national scale.
+    ranks = stats.rank_desc(np.nan_to_num(scores, nan=-1.0).T)  # units × draws
+    nominal_rank = stats.rank_desc(np.nan_to_num(nominal, nan=-1.0))
     out = {}
     for i, unit in enumerate(points.index):
-        r = ranks[:, i]
+        r = ranks[i]
         out[str(unit)] = {"nominal": int(nominal_rank[i]), "median": float(np.median(r)),
                           "q05": int(np.percentile(r, 5, method="lower")),
                           "q95": int(np.percentile(r, 95, method="higher"))}
