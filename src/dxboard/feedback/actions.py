@@ -14,6 +14,7 @@ import secrets
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -33,6 +34,7 @@ from .models import (
     Assignment,
     Category,
     ConsentVersion,
+    DailyCounter,
     Extension,
     PersonalData,
     Photo,
@@ -127,11 +129,23 @@ def body_hash(fields: dict, photo_bytes: list[bytes]) -> str:
 
 
 def _next_code(now: datetime.datetime) -> str:
+    """The next tracking code of the day. Must run inside the report's transaction: the counter's
+    row stays locked until the report is committed (or rolled back, giving the number back)."""
     day = timezone.localtime(now).date()
     prefix = f"PAKN.{day:%Y%m%d}."
-    last = Report.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
-    number = int(last.rsplit(".", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    counter = DailyCounter.objects.filter(day=day)
+    if not counter.update(last=F("last") + 1):
+        # First report of the day (or the first since the counter existed): start after the codes
+        # already given that day, compared as numbers ("10000" sorts before "9999" as text).
+        given = Report.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        start = max((int(c.rsplit(".", 1)[1]) for c in given), default=0)
+        try:
+            with transaction.atomic():
+                DailyCounter.objects.create(day=day, last=start + 1)
+        except IntegrityError:  # another submission created the row first: take the next number
+            counter.update(last=F("last") + 1)
+    number = counter.values_list("last", flat=True).get()
+    return f"{prefix}{number:04d}"  # a fifth digit past 9,999 (the field holds up to 999,999)
 
 
 SPAM = re.compile(r"https?://|www\.|(.)\1{9,}", re.IGNORECASE)
