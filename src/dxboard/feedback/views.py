@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import actions, duplicates, figures, routing
+from . import actions, duplicates, figures, ranges, routing
 from .filtersets import PublicReportFilterSet, ReportFilterSet
 from .forms import AnswerForm, ClassifyForm, ExtensionForm, NoteForm, RateForm, ReopenForm, ReportForm, RouteForm
 from .models import Category, ConsentVersion, Extension, Photo, Report, Status
@@ -185,7 +185,7 @@ def photo(request, uid):
         allowed = _citizen_key(request, report)
     if not allowed:
         raise Http404
-    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
+    response = ranges.media_response(request, p.file, p.content_type, etag=p.sha256)
     if p.content_type == "application/pdf":
         response["Content-Disposition"] = f'attachment; filename="{p.uid}.pdf"'
     response["Cache-Control"] = "private, max-age=3600"
