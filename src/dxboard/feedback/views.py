@@ -219,13 +219,19 @@ def map_points(points, width=360, height=300):
     return {"width": width, "height": height, "dots": dots}
 
 
+# PNGs for installers (Android needs 192 and 512, one maskable); drawn by scripts/feedback_icons.py.
+ICONS = [("icon-192.png", "192x192", "image/png", "any"), ("icon-512.png", "512x512", "image/png", "any"),
+         ("icon-maskable-512.png", "512x512", "image/png", "maskable"), ("icon.svg", "any", "image/svg+xml", "any")]
+
+
 def manifest(request):
     from .models import province_name
 
     data = {"name": f"Phản ánh, kiến nghị — {province_name()}".rstrip(" —"), "short_name": "PAKN", "lang": "vi",
             "start_url": reverse("feedback:home"), "scope": reverse("feedback:home"), "display": "standalone",
             "background_color": "#ffffff", "theme_color": "#0b5394",
-            "icons": [{"src": static("feedback/icon.svg"), "sizes": "any", "type": "image/svg+xml"}]}
+            "icons": [{"src": static(f"feedback/{name}"), "sizes": sizes, "type": kind, "purpose": purpose}
+                      for name, sizes, kind, purpose in ICONS]}
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"
     return response

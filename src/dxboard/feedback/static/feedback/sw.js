@@ -3,7 +3,7 @@
 "use strict";
 var CACHE = "pakn-v1";
 var SHELL = ["/feedback/", "/feedback/new/", "/static/feedback/feedback.css", "/static/feedback/citizen.js",
-             "/static/feedback/icon.svg"];
+             "/static/feedback/icon.svg", "/static/feedback/icon-192.png"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).catch(function () {}));
