@@ -25,8 +25,9 @@ from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
 from dxboard.core.uploads import UploadError, check_upload
+from dxboard.units.models import Unit
 
-from . import deadlines, video
+from . import basemap, deadlines, video
 from .models import (
     HANDLING_STATUSES,
     Answer,
@@ -191,6 +192,11 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
         raise FeedbackError(gettext_noop("The location is not a valid latitude and longitude."))
     if not (has_point or commune or address.strip() or address_id):
         raise FeedbackError(gettext_noop("Please give a location: your position, a point, or a commune and address."))
+    if commune is None and has_point:
+        # A point without a commune (GPS, the map, Open311's lat/long): the commune whose cell holds it,
+        # so that routing by commune works; none when the point is outside the province.
+        found = basemap.nearest_commune(latitude, longitude)
+        commune = Unit.objects.filter(pk=found).first() if found else None
     device_hash, ip_hash = _hash(device_id), _hash(ip)
     hour_ago = timezone.now() - datetime.timedelta(hours=1)
     recent = Report.objects.filter(created_at__gte=hour_ago)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import actions, duplicates, figures, ranges, routing
+from . import actions, basemap, duplicates, figures, ranges, routing
 from .filtersets import PublicReportFilterSet, ReportFilterSet
 from .forms import AnswerForm, ClassifyForm, ExtensionForm, NoteForm, RateForm, ReopenForm, ReportForm, RouteForm
 from .models import Category, ConsentVersion, Extension, Photo, Report, Status
@@ -72,7 +72,8 @@ def new(request):
         elif _wants_json(request):
             return JsonResponse({"errors": [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]}, status=400)
     categories = Category.objects.filter(active=True)
-    response = render(request, "feedback/new.html", {"form": form, "consent": consent, "categories": categories},
+    response = render(request, "feedback/new.html", {"form": form, "consent": consent, "categories": categories,
+                                                      "basemap": basemap.province_map()},
                       status=400 if form.errors else 200)
     if not _device(request):
         response.set_cookie(DEVICE_COOKIE, secrets.token_hex(16), max_age=3 * 365 * 86400, httponly=True,
