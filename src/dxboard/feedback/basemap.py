@@ -32,6 +32,7 @@ CACHE_SECONDS = 6 * 3600
 class Site:
     pk: int
     name: str
+    label: str  # the short name ("Kinh Bắc"), written on the map when zoomed in
     latitude: float
     longitude: float
     area_km2: float | None
@@ -60,8 +61,8 @@ class Projection:
 def sites() -> list[Site]:
     """The communes in force that have a centroid."""
     rows = (Unit.objects.current().filter(kind=UnitKind.COMMUNE, latitude__isnull=False, longitude__isnull=False)
-            .order_by("pk").values_list("pk", "name", "latitude", "longitude", "area_km2"))
-    return [Site(*row) for row in rows]
+            .order_by("pk").values_list("pk", "name", "short_name", "latitude", "longitude", "area_km2"))
+    return [Site(pk, name, short or name, lat, lon, area) for pk, name, short, lat, lon, area in rows]
 
 
 def _clip(polygon: list[tuple[float, float]], a: tuple[float, float], b: tuple[float, float]):
@@ -129,7 +130,7 @@ def build(communes: list[Site]) -> dict | None:
     return {
         "lat0": projection.lat0, "lon0": projection.lon0, "kx": projection.kx, "ky": projection.ky,
         "x0": round(x0, 3), "y0": round(y0, 3), "width": round(width, 3), "height": round(height, 3),
-        "cells": [{"pk": s.pk, "name": s.name, "x": round(p[0], 3), "y": round(p[1], 3),
+        "cells": [{"pk": s.pk, "name": s.name, "label": s.label, "x": round(p[0], 3), "y": round(p[1], 3),
                    "points": " ".join(f"{x:.3f},{y:.3f}" for x, y in poly)}
                   for s, p, poly in zip(communes, points, polygons, strict=True)],
     }
@@ -144,6 +145,11 @@ def province_map() -> dict | None:
         drawn = build(communes) or {}
         cache.set(key, drawn, CACHE_SECONDS)
     return drawn or None
+
+
+def project(drawn: dict, latitude: float, longitude: float) -> tuple[float, float]:
+    """A point in the map's kilometres (to draw reports on it)."""
+    return Projection(drawn["lat0"], drawn["lon0"]).to_xy(latitude, longitude)
 
 
 def nearest_commune(latitude: float, longitude: float) -> int | None:

@@ -208,16 +208,24 @@ def public(request):
 
 
 def map_points(points, width=360, height=300):
-    """Points scaled into an SVG box (no tiles: nothing is loaded from another host)."""
+    """Reports as dots on the communes' map (basemap.py), or scaled into a bare box when no commune
+    has a centroid. Nothing is loaded from another host."""
     if not points:
         return None
+    drawn = basemap.province_map()
+    if drawn:
+        r = round(drawn["width"] / 80, 3)  # about 4.5 px on a phone, whatever the province's size
+        dots = [{"report": rep, "x": round(x, 3), "y": round(y, 3)}
+                for rep, la, lo in points for x, y in [basemap.project(drawn, la, lo)]]
+        return {"x0": drawn["x0"], "y0": drawn["y0"], "width": drawn["width"], "height": drawn["height"],
+                "cells": drawn["cells"], "dots": dots, "r": r}
     lats, lons = [p[1] for p in points], [p[2] for p in points]
     la0, la1, lo0, lo1 = min(lats), max(lats), min(lons), max(lons)
     span_la, span_lo = max(la1 - la0, 0.01), max(lo1 - lo0, 0.01)
     pad = 12
     dots = [{"report": r, "x": round(pad + (lo - lo0) / span_lo * (width - 2 * pad), 1),
              "y": round(height - pad - (la - la0) / span_la * (height - 2 * pad), 1)} for r, la, lo in points]
-    return {"width": width, "height": height, "dots": dots}
+    return {"x0": 0, "y0": 0, "width": width, "height": height, "dots": dots, "r": 5}
 
 
 # PNGs for installers (Android needs 192 and 512, one maskable); drawn by scripts/feedback_icons.py.

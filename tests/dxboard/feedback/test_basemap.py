@@ -84,3 +84,20 @@ def test_the_form_draws_one_cell_per_commune_with_its_unit(client, located, fb):
 def test_the_form_has_no_map_without_centroids(client, fb):
     html = client.get(reverse("feedback:new")).content.decode()
     assert 'id="pick-svg"' not in html and 'id="use-gps"' in html
+
+
+def test_public_and_office_maps_draw_reports_on_the_communes(client, located, make_report, personas, login):
+    from dxboard.feedback.views import map_points
+
+    r = make_report(latitude=21.19, longitude=106.08, commune=located["B"])
+    actions.route(r, located["A"], acting_user=personas["admin"])
+    actions.answer(r, acting_user=personas["officer_a"], text="Đã xong")
+    page = client.get(reverse("feedback:public")).content.decode()
+    assert page.count('class="fb-cell"') == 3 and page.count('class="fb-dot"') == 1
+    drawn = basemap.province_map()
+    dot = map_points([(r, 21.19, 106.08)])["dots"][0]
+    # the dot is drawn inside commune B's cell, where the point is
+    b_cell = next(c for c in drawn["cells"] if c["pk"] == located["B"].pk)
+    assert basemap._inside((dot["x"], dot["y"]), b_cell["points"])
+    queue = login(personas["admin"]).get(reverse("feedback:queue")).content.decode()
+    assert queue.count('class="fb-cell"') == 3 and f'/feedback/office/{r.pk}/' in queue

@@ -107,6 +107,7 @@
     var full = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
     var view = { x: full.x, y: full.y, w: full.w, h: full.h };
     var cells = Array.prototype.slice.call(svg.querySelectorAll(".fb-cell"));
+    var labels = svg.querySelector(".fb-labels");
     var PIN_PX = 7;
 
     function cellAt(x, y) {
@@ -129,6 +130,9 @@
       svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" "));
       pin.setAttribute("r", String(PIN_PX / pxPerUnit()));
       box.classList.toggle("zoomed", view.w < full.w * 0.999);
+      // names only when zoomed in enough to be read; sized in screen pixels whatever the zoom
+      box.classList.toggle("detail", view.w <= full.w / 3.9 || cells.length <= 12);
+      labels.setAttribute("font-size", String(12 / pxPerUnit()));
     }
     function highlight(pk) {
       cells.forEach(function (c) { c.classList.toggle("is-chosen", c.dataset.unit === pk); });
