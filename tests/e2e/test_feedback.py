@@ -243,6 +243,15 @@ def test_citizen_picks_the_point_on_the_offline_map(open_page, live_server, setu
     page.locator("#map-zoom-in").click()
     zoomed = [float(v) for v in page.locator("#pick-svg").get_attribute("viewBox").split()]
     assert zoomed[2] == pytest.approx(float(full_box.split()[2]) / 4)
+    # a drag moves the zoomed map and does not move the chosen point
+    chosen = page.locator("#id_latitude").input_value()
+    box = page.locator("#pick-svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 - 60, box["y"] + box["height"] / 2 - 20, steps=6)
+    page.mouse.up()
+    panned = [float(v) for v in page.locator("#pick-svg").get_attribute("viewBox").split()]
+    assert panned[0] > zoomed[0] and panned[1] > zoomed[1] and page.locator("#id_latitude").input_value() == chosen
     x, y, km_x, km_y = _screen_point(page, b, -0.5, 0.3)  # zoomed in: one pixel is a few metres
     page.mouse.click(x, y)
     page.locator("#id_consent").check()
