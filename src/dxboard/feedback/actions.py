@@ -572,6 +572,9 @@ def forget_reporter(report: Report, *, acting_user=None) -> Report:
         personal.save()
     before = _snap(report)
     Report.objects.filter(pk=report.pk).update(device_hash="", ip_hash="")
+    # a phone's file name may carry a name or a place ("IMG_nha_anh_An.jpg"); the photos themselves were
+    # re-encoded without EXIF when they came in, and stay with the public report
+    Photo.objects.filter(report=report, role=Photo.Role.REPORT).update(original_name="")
     report.refresh_from_db()
     _event(report, "anonymised", public=False)
     record(actor=acting_user, action="feedback.forget_reporter", obj=report, before=before, after=_snap(report))
