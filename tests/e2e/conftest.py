@@ -73,7 +73,9 @@ LINKS_JS = """els => els.map(e => new URL(e.getAttribute('href'), document.baseU
 class Journey:
     """One role walking its main path. `step(name)` is called after every page the path reaches: it
     asserts that no page so far logged a console error or asked another host for anything, that every
-    link the page shows to this role answers (no 4xx/5xx), and keeps a screenshot `<role>-<name>.png`."""
+    link the page shows to this role answers (no 4xx/5xx), and keeps a screenshot `<role>-<name>.png`.
+    The listeners see every page the browser shows, also those between two steps (a redirect after a
+    form, a page left at once): their errors fail the next step, or `finish()`."""
 
     def __init__(self, watched: Watched, role: str, server_url: str):
         self.watched, self.role, self.server_url = watched, role, server_url
@@ -87,6 +89,11 @@ class Journey:
         self.assert_links_answer()
         self.watched.shot(f"{self.role}-{name}")
         self.steps.append(name)
+
+    def finish(self) -> None:
+        """After the last step: nothing went wrong on the pages shown since."""
+        self.watched.assert_clean()
+        assert self.steps, "a journey without a checked step"
 
     def assert_links_answer(self) -> None:
         host = urlparse(self.server_url).netloc

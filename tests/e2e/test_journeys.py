@@ -187,7 +187,7 @@ def test_commune_officer_journey(journey, personas, tree, sub_a, tmp_path, setti
     # the other commune is not offered
     page.goto(j.server_url + "/kpi/entry/")
     assert page.locator(f"select[name=unit] option[value='{tree['B'].pk}']").count() == 0
-    j.watched.assert_clean()
+    j.finish()
 
 
 # -- reviewer -------------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def test_reviewer_journey(journey, personas, tree, sub_a, tmp_path, settings):  
     expect(page.locator("#submission-status")).to_have_text("Đã chấp nhận")
     j.step("accepted")
     assert Submission.objects.get(pk=sub_a.pk).status == Submission.Status.ACCEPTED
-    j.watched.assert_clean()
+    j.finish()
 
 
 # -- standing office ------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def test_standing_office_journey(journey, personas, tree, small_framework, tmp_p
     expect(page.locator("#timeline")).to_contain_text("KH01")
     expect(page.locator("#timeline")).to_contain_text("KH02")
     j.step("plan-imported")
-    j.watched.assert_clean()
+    j.finish()
 
 
 # -- leader ---------------------------------------------------------------------------------------
@@ -430,4 +430,4 @@ def test_leader_journey(journey, personas, tree, campaign, tmp_path, settings): 
     page.get_by_role("link", name="Phường Bắc Giang").last.click()
     page.wait_for_url(f"**/kpi/units/{tree['A'].code}/")
     j.step("kpi-unit")
-    j.watched.assert_clean()
+    j.finish()
