@@ -68,6 +68,7 @@ class Watched:
 
 
 LINKS_JS = """els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"""
+IDS_JS = """els => els.map(e => e.id)"""
 
 
 class Journey:
@@ -87,6 +88,7 @@ class Journey:
         self.page.wait_for_load_state("load")
         self.watched.assert_clean()
         self.assert_links_answer()
+        self.assert_ids_unique()
         self.watched.shot(f"{self.role}-{name}")
         self.steps.append(name)
 
@@ -94,6 +96,12 @@ class Journey:
         """After the last step: nothing went wrong on the pages shown since."""
         self.watched.assert_clean()
         assert self.steps, "a journey without a checked step"
+
+    def assert_ids_unique(self) -> None:
+        """A repeated id sends a label, a fragment link or an htmx target to another element than meant."""
+        ids = self.page.eval_on_selector_all("[id]", IDS_JS)
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert not repeated, f"{self.role} on {self.page.url}: repeated ids {repeated}"
 
     def assert_links_answer(self) -> None:
         host = urlparse(self.server_url).netloc
