@@ -333,26 +333,27 @@ def test_standing_office_journey(journey, personas, tree, small_framework, tmp_p
     page.goto(j.server_url + "/steering/plans/")
     j.step("plans")
     page.goto(j.server_url + "/steering/plans/import/")
-    page.locator("input[name=title]").fill("Kế hoạch chuyển đổi số năm 2027")
-    page.locator("input[name=year]").fill("2027")
+    page.locator("input[name=title]").fill("Kế hoạch bổ sung về chuyển đổi số")
+    page.locator("input[name=year]").fill(str(today.year))
     page.locator("input[name=start]").fill(f"{today.year}-01-01")
     page.locator("input[name=end]").fill(f"{today.year + 1}-12-31")
     page.locator("input[name=doc_number]").fill("25/KH-UBND")
     page.locator("input[name=doc_date]").fill(today.isoformat())
     page.locator("input[name=doc_issuer]").fill("UBND tỉnh Bắc Ninh")
     page.locator("input[name=file]").set_input_files(
-        [{"name": "ke-hoach-2027.xlsx", "buffer": plan_workbook(tree),
+        [{"name": "ke-hoach-bo-sung.xlsx", "buffer": plan_workbook(tree),
           "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     j.step("plan-import")
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     preview = page.locator("#preview").inner_text()
     assert "Số hóa hồ sơ hộ tịch" in preview and "Báo cáo số liệu dịch vụ công trực tuyến" in preview
+    assert "Hằng tháng (5)" in preview  # the recurrence in words, not its code
     j.step("plan-preview")
-    assert not Plan.objects.filter(title="Kế hoạch chuyển đổi số năm 2027").exists()  # nothing before the confirm
+    assert not Plan.objects.filter(title="Kế hoạch bổ sung về chuyển đổi số").exists()  # nothing before the confirm
     page.locator("#confirm-import").click()
     page.wait_for_url("**/steering/plans/*/")
-    plan = Plan.objects.get(title="Kế hoạch chuyển đổi số năm 2027")
+    plan = Plan.objects.get(title="Kế hoạch bổ sung về chuyển đổi số")
     assert set(plan.tasks.filter(parent=None).values_list("code", flat=True)) == {"KH01", "KH02"}
     expect(page.locator("#timeline")).to_contain_text("KH01")
     expect(page.locator("#timeline")).to_contain_text("KH02")
