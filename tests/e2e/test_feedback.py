@@ -43,19 +43,22 @@ def wait_for(predicate, timeout=10.0):
     return False
 
 
-def test_citizen_reports_follows_and_rates_on_a_phone(open_page, live_server, setup, tree, personas):
+def test_citizen_reports_follows_and_rates_on_a_phone(journey, live_server, setup, tree, personas):
+    """The citizen's journey (test_journeys.py has the other roles): every page checked by `j.step`."""
     from playwright.sync_api import expect
 
     from dxboard.feedback import actions
     from dxboard.feedback.models import Report
 
-    w = open_page(viewport=PHONE)
-    page = w.page
+    j = journey("citizen", PHONE)
+    page = j.page
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 21.2731, "longitude": 106.1946})
     page.goto(live_server.url + "/feedback/")
+    j.step("home")
     page.locator("#report-link").click()
     page.wait_for_url("**/feedback/new/")
+    j.step("report-form")
     page.locator("#id_category").select_option(label="Đường hư hỏng")
     page.locator("#id_description").fill("Ổ gà sâu trước cổng trường tiểu học")
     page.locator("#id_photos").set_input_files([{"name": "o-ga.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
@@ -64,7 +67,7 @@ def test_citizen_reports_follows_and_rates_on_a_phone(open_page, live_server, se
     page.locator("#id_name").fill("Nguyễn Văn An")
     page.locator("#id_phone").fill("0912345678")
     page.locator("#id_consent").check()
-    w.shot("feedback-phone-form")
+    j.step("report-filled")
     # the form fits the phone: no horizontal scrolling
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.locator("#send").click()
@@ -74,7 +77,7 @@ def test_citizen_reports_follows_and_rates_on_a_phone(open_page, live_server, se
     assert report.location_source == "gps" and round(report.latitude, 4) == 21.2731
     assert report.photos.count() == 1 and "Nguyễn Văn An" not in page.content()
     expect(page.locator("#keep-link")).to_be_visible()
-    w.shot("feedback-phone-follow")
+    j.step("follow")
 
     # the office routes, the commune answers with an after-photo
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -85,6 +88,7 @@ def test_citizen_reports_follows_and_rates_on_a_phone(open_page, live_server, se
     page.reload()
     expect(page.locator("#answer")).to_contain_text("Đã vá ổ gà")
     expect(page.locator("#answer img")).to_be_visible()
+    j.step("answered")
     page.locator("#rate-form input[name=score][value='5']").check()
     page.locator("#rate-form textarea[name=reason]").fill("Xử lý nhanh")
     page.locator("#rate-form button[type=submit]").click()
@@ -92,11 +96,12 @@ def test_citizen_reports_follows_and_rates_on_a_phone(open_page, live_server, se
     expect(page.locator("#status")).to_have_class("c-status status-closed")
     report.refresh_from_db()
     assert report.ratings.get().score == 5
+    j.step("rated")
     # the home page remembers the report on this phone
     page.goto(live_server.url + "/feedback/")
     expect(page.locator("#my-reports")).to_contain_text(code)
-    w.shot("feedback-phone-rated")
-    w.assert_clean()
+    j.step("my-reports")
+    j.finish()
 
 
 def test_report_sent_offline_goes_once_when_the_network_returns(open_page, live_server, setup, tree):

@@ -52,7 +52,7 @@ def test_officer_fills_and_submits_then_reviewer_returns_and_accepts(open_page, 
     autosave(page, ids["A2"], "denominator", "4")
     autosave(page, ids["B1"], "choice", "pho_chu_tich")
     autosave(page, ids["B2"], "value", "6")
-    officer.shot("officer-form-filled")
+    officer.shot("index-officer-form-filled")
     # evidence for A1 (its rule asks for the plan document)
     buf = io.BytesIO()
     Image.new("RGB", (60, 40), (10, 120, 200)).save(buf, "JPEG")
@@ -68,7 +68,7 @@ def test_officer_fills_and_submits_then_reviewer_returns_and_accepts(open_page, 
     assert "Kế hoạch chuyển đổi số năm 2025" in page.locator(f"#answer-{ids['A1']} .evidence-list").inner_text()
     page.get_by_role("button", name="Nộp để thẩm định").click()
     assert page.locator("#submission-status").inner_text() == "Đã nộp"
-    officer.shot("officer-submitted")
+    officer.shot("index-officer-submitted")
     officer.assert_clean()
 
     reviewer = open_page()
@@ -83,7 +83,7 @@ def test_officer_fills_and_submits_then_reviewer_returns_and_accepts(open_page, 
     expect(page.locator(f"#answer-{ids['B2']}")).to_contain_text("Cần danh sách")
     page.get_by_role("button", name="Trả lại để bổ sung").click()
     assert page.locator("#submission-status").inner_text() == "Trả lại để bổ sung"
-    reviewer.shot("reviewer-returned")
+    reviewer.shot("index-reviewer-returned")
 
     page = officer.page
     page.reload()
@@ -105,6 +105,6 @@ def test_officer_fills_and_submits_then_reviewer_returns_and_accepts(open_page, 
         expect(box.locator(".points")).to_contain_text("Đã chấp nhận")
     page.get_by_role("button", name="Chấp nhận hồ sơ").click()
     assert page.locator("#submission-status").inner_text() == "Đã chấp nhận"
-    reviewer.shot("reviewer-accepted")
+    reviewer.shot("index-reviewer-accepted")
     reviewer.assert_clean()
     assert Submission.objects.get(pk=sub_a.pk).status == Submission.Status.ACCEPTED

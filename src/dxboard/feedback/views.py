@@ -119,7 +119,7 @@ def follow(request, code):
         and report.status == Status.ANSWERED,
         "can_reopen": owner and answer is not None and shown == report
         and report.status in (Status.ANSWERED, Status.CLOSED),
-        "rate_form": RateForm(), "reopen_form": ReopenForm(),
+        "rate_form": RateForm(), "reopen_form": ReopenForm(auto_id="reopen_%s"),  # both have `reason`
         "personal_anonymised": owner and getattr(getattr(report, "personal", None), "anonymised_at", None),
     }
     return render(request, "feedback/follow.html", context)
