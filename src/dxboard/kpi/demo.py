@@ -141,11 +141,11 @@ def load_demo(units=None, end: datetime.date | None = None) -> dict:
     from .models import AlertRule, Observation
 
     for rule in AlertRule.objects.filter(is_active=True).select_related("metric"):
-        latest = Observation.objects.filter(metric=rule.metric, is_demo=True, is_current=True) \
+        latest = Observation.objects.filter(metric=rule.metric, is_demo=True, is_preferred=True) \
             .order_by("-period_start").values_list("period_start", flat=True).first()
         if latest is not None:
             actions.check_alerts_for(list(Observation.objects.filter(
-                metric=rule.metric, is_demo=True, is_current=True, period_start=latest).select_related("unit")))
+                metric=rule.metric, is_demo=True, is_preferred=True, period_start=latest).select_related("unit")))
     system, created = SourceSystem.objects.get_or_create(
         code="igate-demo", defaults={"name": "Hệ thống thông tin giải quyết TTHC tỉnh (demo)"})
     if created:

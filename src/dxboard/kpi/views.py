@@ -63,7 +63,7 @@ def fmt(metric: Metric, value) -> str:
 
 def _window(metric: Metric, today: datetime.date, unit=None) -> tuple[datetime.date, datetime.date]:
     """The trend window: TREND_POINTS periods up to the latest period with data (or today)."""
-    latest = rollup.current(metric, units=[unit] if unit is not None else None).order_by("-period_start") \
+    latest = rollup.counted(metric, units=[unit] if unit is not None else None).order_by("-period_start") \
         .values_list("period_start", flat=True).first()
     today = latest or today
     days = {"weekly": 7 * TREND_POINTS, "monthly": 31 * TREND_POINTS, "quarterly": 92 * 8, "yearly": 366 * 6}
@@ -118,7 +118,7 @@ def unit_page(request, code):
         if metric.unit_kinds and unit.kind not in metric.unit_kinds:
             continue
         start, end = _window(metric, today, unit)
-        obs = list(rollup.current(metric, start, end).filter(unit=unit).order_by("period_start"))
+        obs = list(rollup.counted(metric, start, end).filter(unit=unit).order_by("period_start"))
         last = obs[-1] if obs else None
         target = metric.target_for(last.period_start.year if last else today.year, unit.kind)
         rows.append({"metric": metric, "last": last, "shown": fmt(metric, last.value if last else None),
@@ -146,7 +146,7 @@ def metric_page(request, code):
     today = timezone.localdate()
     start, end = _window(metric, today)
     series = rollup.series(metric, start, end)
-    keys = dict(rollup.current(metric, start, end).values_list("period_start", "period").distinct())
+    keys = dict(rollup.counted(metric, start, end).values_list("period_start", "period").distinct())
     points = [{"period": keys.get(s, s), "figure": f, "shown": fmt(metric, f.value)} for s, f in series.items()]
     ranked, bins = [], [0] * 10
     if series:
@@ -181,7 +181,7 @@ def league(request):
         raise Http404
     week = request.GET.get("week") or ""
     if not week:
-        latest = rollup.current(metric).order_by("-period_start").values_list("period", flat=True).first()
+        latest = rollup.counted(metric).order_by("-period_start").values_list("period", flat=True).first()
         week = latest or periods.key_for(timezone.localdate(), "weekly")
     try:
         _f, start, _e = periods.parse(week)

@@ -129,12 +129,12 @@ class SeriesView(APIView):
                 raise NotFound
             if not metric.is_published and not can(user, "view", unit, Observation):
                 raise NotFound  # published figures are public; the others, to those who may see the unit
-            qs = rollup.current(metric, start, end).filter(unit=unit).order_by("period_start")
+            qs = rollup.counted(metric, start, end).filter(unit=unit).order_by("period_start")
             points = [{"period": o.period, "period_start": o.period_start.isoformat(), "numerator": o.numerator,
                        "denominator": o.denominator, "value": o.value, "source": o.source} for o in qs]
         else:
             series = rollup.series(metric, start, end)
-            keys = dict(rollup.current(metric, start, end).values_list("period_start", "period").distinct())
+            keys = dict(rollup.counted(metric, start, end).values_list("period_start", "period").distinct())
             points = [_point(s, keys.get(s, ""), f) for s, f in series.items()]
         return Response({"metric": metric.code, "name": metric.name, "unit_label": metric.unit_label,
                          "is_rate": metric.is_rate, "unit": code or None, "points": points})
