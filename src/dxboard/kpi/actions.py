@@ -24,8 +24,8 @@ from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
 from dxboard.units.models import Unit
 
-from . import periods, priority
-from .models import MANUAL, Alert, AlertRule, Metric, Observation, SourceSystem
+from . import netguard, periods, priority
+from .models import MANUAL, Alert, AlertRule, Metric, Observation, PullEndpoint, SourceSystem
 
 
 class ActionError(ValueError):
@@ -286,6 +286,51 @@ def rotate_token(*, acting_user, source_system: SourceSystem) -> str:
     source_system.save(update_fields=["token_hash", "token_prefix"])
     record(actor=acting_user, action="kpi.source.rotate_token", obj=source_system)
     return token
+
+
+@transaction.atomic
+def save_endpoint(*, acting_user, endpoint: PullEndpoint) -> PullEndpoint:
+    """Save a pull endpoint (new or edited; also to disable it). Its URL must pass the SSRF guard."""
+    _require_admin(acting_user)
+    try:
+        netguard.check_url(endpoint.url)
+    except netguard.UnsafeURL as exc:
+        raise ActionError(str(exc)) from exc
+    before = snapshot(PullEndpoint.objects.filter(pk=endpoint.pk).first()) if endpoint.pk else None
+    endpoint.save()
+    record(actor=acting_user, action="kpi.endpoint.save", obj=endpoint, before=before, after=snapshot(endpoint))
+    return endpoint
+
+
+@transaction.atomic
+def save_alert_rule(*, acting_user, rule: AlertRule) -> AlertRule:
+    """Save an alert rule (new or edited; also to disable it)."""
+    _require_admin(acting_user)
+    before = snapshot(AlertRule.objects.filter(pk=rule.pk).first()) if rule.pk else None
+    rule.save()
+    record(actor=acting_user, action="kpi.alert_rule.save", obj=rule, before=before, after=snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def set_active(*, acting_user, obj, active: bool):
+    """Enable or disable a pull endpoint or an alert rule (audited as a save). An endpoint is enabled
+    only if its URL still passes the SSRF guard."""
+    _require_admin(acting_user)
+    if obj.is_active == active:
+        return obj
+    is_endpoint = isinstance(obj, PullEndpoint)
+    if is_endpoint and active:
+        try:
+            netguard.check_url(obj.url)
+        except netguard.UnsafeURL as exc:
+            raise ActionError(str(exc)) from exc
+    before = snapshot(type(obj).objects.get(pk=obj.pk))
+    obj.is_active = active
+    obj.save(update_fields=["is_active"])
+    record(actor=acting_user, action="kpi.endpoint.save" if is_endpoint else "kpi.alert_rule.save", obj=obj,
+           before=before, after=snapshot(obj))
+    return obj
 
 
 # --- alerts ------------------------------------------------------------------------------------------

@@ -21,8 +21,17 @@ from dxboard.units.models import Unit
 
 from . import actions, periods, rollup, upload
 from .filtersets import ObservationFilterSet
-from .forms import EntryForm, MetricForm, SourceSystemForm, TargetFormSet, UploadForm
-from .models import Alert, FetchLog, Metric, Observation, SourceSystem
+from .forms import (
+    AlertRuleForm,
+    EntryForm,
+    MetricForm,
+    PullEndpointForm,
+    SourceSystemEditForm,
+    SourceSystemForm,
+    TargetFormSet,
+    UploadForm,
+)
+from .models import Alert, AlertRule, FetchLog, Metric, Observation, PullEndpoint, SourceSystem
 
 SESSION_KEY = "kpi-upload"
 TREND_POINTS = 12
@@ -346,3 +355,92 @@ def history(request):
     filterset = ObservationFilterSet(request.GET or None, queryset=queryset)
     rows = filterset.qs[:500] if filterset.is_valid() else Observation.objects.none()
     return render(request, "kpi/history.html", {"filterset": filterset, "rows": rows})
+
+
+@login_required
+def source_edit(request, pk):
+    """Name, priority (which source counts when two report the same figure), active, metrics."""
+    _require_admin(request)
+    system = get_object_or_404(SourceSystem, pk=pk)
+    form = SourceSystemEditForm(request.POST or None, instance=system)
+    if request.method == "POST" and form.is_valid():
+        actions.save_source_system(acting_user=request.user, source_system=form.save(commit=False),
+                                   metrics=form.cleaned_data["metrics"])
+        messages.success(request, _("Saved."))
+        return redirect("kpi:sources")
+    return render(request, "kpi/edit.html", {"form": form, "title": _("Source system %(code)s") % {"code": system.code},
+                                             "back": "kpi:sources"})
+
+
+def _toggle(request, obj):
+    try:
+        actions.set_active(acting_user=request.user, obj=obj, active=request.POST.get("active") == "1")
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+
+
+@login_required
+def endpoints(request):
+    """Pull endpoints: list, add (the URL passes the SSRF guard), enable/disable; the latest fetches."""
+    _require_admin(request)
+    form = PullEndpointForm(request.POST or None) if "toggle" not in request.POST else PullEndpointForm()
+    if request.method == "POST" and "toggle" in request.POST:
+        _toggle(request, get_object_or_404(PullEndpoint, pk=request.POST["toggle"]))
+        return redirect("kpi:endpoints")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_endpoint(acting_user=request.user, endpoint=form.save(commit=False))
+        except actions.ActionError as exc:
+            form.add_error("url", str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("kpi:endpoints")
+    rows = PullEndpoint.objects.select_related("source").order_by("source__code", "pk")
+    fetches = FetchLog.objects.select_related("endpoint__source")[:30]
+    return render(request, "kpi/endpoints.html", {"form": form, "rows": rows, "fetches": fetches})
+
+
+@login_required
+def endpoint_edit(request, pk):
+    _require_admin(request)
+    endpoint = get_object_or_404(PullEndpoint, pk=pk)
+    form = PullEndpointForm(request.POST or None, instance=endpoint)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_endpoint(acting_user=request.user, endpoint=form.save(commit=False))
+        except actions.ActionError as exc:
+            form.add_error("url", str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("kpi:endpoints")
+    return render(request, "kpi/edit.html", {"form": form, "title": _("Pull endpoint"), "back": "kpi:endpoints"})
+
+
+@login_required
+def alert_rules(request):
+    """Alert rules: list, add, enable/disable (a rule per metric: below a threshold or the target)."""
+    _require_admin(request)
+    form = AlertRuleForm(request.POST or None) if "toggle" not in request.POST else AlertRuleForm()
+    if request.method == "POST" and "toggle" in request.POST:
+        _toggle(request, get_object_or_404(AlertRule, pk=request.POST["toggle"]))
+        return redirect("kpi:alert-rules")
+    if request.method == "POST" and form.is_valid():
+        actions.save_alert_rule(acting_user=request.user, rule=form.save(commit=False))
+        messages.success(request, _("Saved."))
+        return redirect("kpi:alert-rules")
+    rows = AlertRule.objects.select_related("metric").order_by("metric__position", "metric__code", "pk")
+    return render(request, "kpi/alert_rules.html", {"form": form, "rows": rows})
+
+
+@login_required
+def alert_rule_edit(request, pk):
+    _require_admin(request)
+    rule = get_object_or_404(AlertRule, pk=pk)
+    form = AlertRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        actions.save_alert_rule(acting_user=request.user, rule=form.save(commit=False))
+        messages.success(request, _("Saved."))
+        return redirect("kpi:alert-rules")
+    return render(request, "kpi/edit.html", {"form": form, "title": _("Alert rule"), "back": "kpi:alert-rules"})
