@@ -5,6 +5,8 @@ from . import views
 app_name = "kpi"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("overview.xlsx", views.overview_export, {"fmt": "xlsx"}, name="overview-xlsx"),
+    path("overview.docx", views.overview_export, {"fmt": "docx"}, name="overview-docx"),
     path("units/<str:code>/", views.unit_page, name="unit"),
     path("metrics/new/", views.metric_edit, name="metric-new"),
     path("metrics/<str:code>/", views.metric_page, name="metric"),
@@ -16,6 +18,8 @@ urlpatterns = [
     path("alert-rules/", views.alert_rules, name="alert-rules"),
     path("alert-rules/<int:pk>/edit/", views.alert_rule_edit, name="alert-rule-edit"),
     path("metrics/<str:code>/template.xlsx", views.template_xlsx, name="template"),
+    path("metrics/<str:code>/export.xlsx", views.metric_export, {"fmt": "xlsx"}, name="metric-xlsx"),
+    path("metrics/<str:code>/export.docx", views.metric_export, {"fmt": "docx"}, name="metric-docx"),
     path("league/", views.league, name="league"),
     path("observations/", views.history, name="observations"),
     path("entry/", views.entry, name="entry"),
