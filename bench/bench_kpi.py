@@ -8,7 +8,10 @@ Builds its own database (dropped and re-created: `dxboard_bench` by default, nev
 migrates it, and fills it with SQL (generate_series): `communes` communes × `metrics` weekly metrics
 × `years` years of weekly observations (numerator ≤ denominator, deterministic). Then:
 - rollup: `rollup.province(metric, 1 Jan, 31 Dec)` — Σ numerator / Σ denominator over every commune
-  and week of one year (3,321 × 52 rows at full scale) — median of 15 runs after one warm-up. The
+  and week of one year (3,321 × 52 rows at full scale) — median of 15 runs after one warm-up. It reads
+  the preferred source's rows only (`is_preferred`, kept at write time): an index-only scan of the
+  partial unique index `kpi_obs_preferred` (metric, period_start, unit) INCLUDE (numerator, denominator)
+  WHERE is_preferred, so rows of lower-priority sources are not even in the index. The
   baseline, measured in the same run, is the same query with index scans disabled (sequential scan).
 - push: `POST /api/v1/kpi/observations/` with 10,000 new observations in one batch (source token),
   through the real view, validation, upsert and audit (after one warm-up request of one row); then the

@@ -123,3 +123,13 @@ def test_ranker_order():
     assert ordered == ["vbdh", "upload", "late", "manual", "other", "demo"]
     assert sorted(["vbdh", "manual"], key=lambda s: ranker.key(1, s)) == ["manual", "vbdh"]
 
+
+
+def test_lists_show_every_source_and_which_one_counts(tree, personas, login, two_sources):
+    metric, _system = two_sources
+    client = login(personas["admin"])
+    body = client.get("/kpi/observations/", {"metric": metric.code, "unit": tree["A"].code}).content.decode()
+    assert "hiện hành, được tính" in body and "hiện hành, không tính" in body
+    rows = client.get("/api/v1/kpi/observations/", {"metric": metric.code, "unit": tree["A"].code}).json()
+    rows = rows.get("results", rows)
+    assert sorted((r["source"], r["is_preferred"]) for r in rows) == [("manual", False), ("vbdh", True)]
