@@ -75,6 +75,8 @@ def run_pull(job) -> None:
                                                 source_system=endpoint.source)
         log.ok = True
         log.stored = counts["created"] + counts["corrected"]
+    except netguard.UnsafeURL as exc:  # refused by the SSRF guard: trying again would not change that
+        log.error, attempt = str(exc)[:4000], MAX_ATTEMPTS
     except urllib.error.HTTPError as exc:
         log.status_code, log.error = exc.code, str(exc)
     except (OSError, ValueError) as exc:  # network, JSON, refused batch (BatchErrors is a ValueError)

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from dxboard.jobs.models import Job
 from dxboard.jobs.queue import run_schedulers, work
 from dxboard.kpi import netguard, pull
 from dxboard.kpi.models import FetchLog, Observation, PullEndpoint
@@ -107,3 +108,4 @@ def test_the_worker_refuses_at_fetch_time(tree, source, no_exemption, redirector
     assert len(logs) == 2 and not any(log.ok for log in logs)
     assert all("refused" in log.error for log in logs)
     assert redirector["hits"] == 0 and not Observation.objects.exists()
+    assert not Job.objects.filter(kind="kpi.pull", status=Job.Status.QUEUED).exists()  # no retry: still unsafe
