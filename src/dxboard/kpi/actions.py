@@ -24,8 +24,8 @@ from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
 from dxboard.units.models import Unit
 
-from . import periods
-from .models import MANUAL, Alert, AlertRule, Metric, Observation, SourceSystem
+from . import netguard, periods, priority
+from .models import MANUAL, Alert, AlertRule, Metric, Observation, PullEndpoint, SourceSystem
 
 
 class ActionError(ValueError):
@@ -147,45 +147,62 @@ def store_observations(*, acting_user, rows: list[dict], source: str, source_sys
     clean, errors = validate(rows, allowed_metrics=allowed, user=user, first_row=first_row)
     if errors:
         raise BatchErrors(errors)
-    existing = {}
+    existing, rivals = {}, {}
     if clean:
+        # The current rows of every source for these keys: this source's (to upsert) and the others' (to
+        # decide which one is counted, priority.py).
         found = Observation.objects.filter(
-            is_current=True, source=source, metric_id__in={c.metric.pk for c in clean},
-            unit_id__in={c.unit.pk for c in clean}, period_start__in={c.start for c in clean})
-        existing = {(o.metric_id, o.unit_id, o.period_start): o for o in found}
+            is_current=True, metric_id__in={c.metric.pk for c in clean},
+            unit_id__in={c.unit.pk for c in clean}, period_start__in={c.start for c in clean}).values_list(
+            "pk", "metric_id", "unit_id", "period_start", "source", "is_preferred", "numerator", "denominator")
+        others = []
+        for pk, metric_id, unit_id, start, src, preferred, num, den in found:
+            if src == source:
+                existing[(metric_id, unit_id, start)] = (pk, num, den)
+            else:
+                others.append((pk, metric_id, unit_id, start, src, preferred))
+        rivals = priority.group_rivals(others)
     entered_by = acting_user if acting_user is not None and acting_user.is_authenticated else None
-    new, old = [], []
+    new, superseded = [], []
     unchanged = 0
     for c in clean:
         before = existing.get((c.metric.pk, c.unit.pk, c.start))
-        if before is not None and before.numerator == c.numerator and before.denominator == c.denominator:
+        if before is not None and before[1] == c.numerator and before[2] == c.denominator:
             unchanged += 1
             continue
         new.append(Observation(metric=c.metric, unit=c.unit, period=c.period, period_start=c.start,
                                period_end=c.end, numerator=c.numerator, denominator=c.denominator,
                                value=Observation.compute_value(c.numerator, c.denominator), source=source,
                                entered_by=entered_by, is_demo=is_demo))
-        old.append(before)
-    superseded = [o for o in old if o is not None]
+        if before is not None:
+            superseded.append(before[0])
+    demoted = priority.plan(new, rivals, priority.Ranker({c.metric.pk for c in clean})) if rivals else []
+    if not rivals:
+        for o in new:  # no other source holds these keys: each new row is the counted one
+            o.is_preferred = True
+    # Clear the flags first: the unique index `kpi_obs_preferred` admits one counted row per key.
     if superseded:
-        Observation.objects.filter(pk__in=[o.pk for o in superseded]).update(is_current=False)
+        Observation.objects.filter(pk__in=superseded).update(is_current=False, is_preferred=False)
+    if demoted:
+        Observation.objects.filter(pk__in=demoted).update(is_preferred=False)
     created = Observation.objects.bulk_create(new, batch_size=2000)
     if superseded:
         # One UPDATE: each old row points at the current row of its key (just created).
         newer = Observation.objects.filter(metric=OuterRef("metric"), unit=OuterRef("unit"),
                                            period_start=OuterRef("period_start"), source=OuterRef("source"),
                                            is_current=True).values("pk")[:1]
-        Observation.objects.filter(pk__in=[o.pk for o in superseded]).update(superseded_by=Subquery(newer))
+        Observation.objects.filter(pk__in=superseded).update(superseded_by=Subquery(newer))
     counts = {"created": len(created) - len(superseded), "corrected": len(superseded), "unchanged": unchanged}
     target = source_system or (clean[0].unit if clean else None)
     if target is not None and created:
         sample = [{"metric": o.metric.code, "unit": o.unit.code, "period": o.period, "numerator": o.numerator,
                    "denominator": o.denominator} for o in created[:50]]
         record(actor=entered_by, action="kpi.observations.store", obj=target,
-               before={"superseded": [o.pk for o in superseded[:200]]} if superseded else None,
+               before={"superseded": superseded[:200], "no_longer_counted": demoted[:200]}
+               if superseded or demoted else None,
                after={"source": source, **counts, "rows": sample})
     if check_alerts and created:
-        check_alerts_for(created)
+        check_alerts_for([o for o in created if o.is_preferred])  # a value not counted raises nothing
     return counts
 
 
@@ -223,6 +240,8 @@ def save_metric(*, acting_user, metric: Metric, targets=None) -> Metric:
     if targets is not None:
         targets.instance = metric
         targets.save()
+    if before is not None and before.get("source_order") != metric.source_order:
+        priority.refresh([metric])  # another source may now be the counted one
     record(actor=acting_user, action="kpi.metric.save", obj=metric, before=before, after=_metric_snapshot(metric))
     return metric
 
@@ -241,12 +260,77 @@ def create_source_system(*, acting_user, code: str, name: str, metrics=()) -> tu
 
 
 @transaction.atomic
+def save_source_system(*, acting_user, source_system: SourceSystem, metrics=None) -> SourceSystem:
+    """Save a source system's name, priority, active flag (and the metrics it may write). A new
+    priority changes which source counts wherever two report the same figure: recomputed here."""
+    _require_admin(acting_user)
+    old = SourceSystem.objects.filter(pk=source_system.pk).first()
+    before = {**snapshot(old), "metrics": sorted(old.metrics.values_list("code", flat=True))} if old else None
+    written = set(old.metrics.all()) if old else set()
+    source_system.save()
+    if metrics is not None:
+        source_system.metrics.set(metrics)
+    if old is not None and old.priority != source_system.priority:
+        # Only the keys this source reports can change hands (it writes only its allowed metrics).
+        written |= set(source_system.metrics.all())
+        priority.refresh(written, source=source_system.code)
+    after = {**snapshot(source_system), "metrics": sorted(source_system.metrics.values_list("code", flat=True))}
+    record(actor=acting_user, action="kpi.source.save", obj=source_system, before=before, after=after)
+    return source_system
+
+
+@transaction.atomic
 def rotate_token(*, acting_user, source_system: SourceSystem) -> str:
     _require_admin(acting_user)
     token = source_system.new_token()
     source_system.save(update_fields=["token_hash", "token_prefix"])
     record(actor=acting_user, action="kpi.source.rotate_token", obj=source_system)
     return token
+
+
+@transaction.atomic
+def save_endpoint(*, acting_user, endpoint: PullEndpoint) -> PullEndpoint:
+    """Save a pull endpoint (new or edited; also to disable it). Its URL must pass the SSRF guard."""
+    _require_admin(acting_user)
+    try:
+        netguard.check_url(endpoint.url)
+    except netguard.UnsafeURL as exc:
+        raise ActionError(str(exc)) from exc
+    before = snapshot(PullEndpoint.objects.filter(pk=endpoint.pk).first()) if endpoint.pk else None
+    endpoint.save()
+    record(actor=acting_user, action="kpi.endpoint.save", obj=endpoint, before=before, after=snapshot(endpoint))
+    return endpoint
+
+
+@transaction.atomic
+def save_alert_rule(*, acting_user, rule: AlertRule) -> AlertRule:
+    """Save an alert rule (new or edited; also to disable it)."""
+    _require_admin(acting_user)
+    before = snapshot(AlertRule.objects.filter(pk=rule.pk).first()) if rule.pk else None
+    rule.save()
+    record(actor=acting_user, action="kpi.alert_rule.save", obj=rule, before=before, after=snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def set_active(*, acting_user, obj, active: bool):
+    """Enable or disable a pull endpoint or an alert rule (audited as a save). An endpoint is enabled
+    only if its URL still passes the SSRF guard."""
+    _require_admin(acting_user)
+    if obj.is_active == active:
+        return obj
+    is_endpoint = isinstance(obj, PullEndpoint)
+    if is_endpoint and active:
+        try:
+            netguard.check_url(obj.url)
+        except netguard.UnsafeURL as exc:
+            raise ActionError(str(exc)) from exc
+    before = snapshot(type(obj).objects.get(pk=obj.pk))
+    obj.is_active = active
+    obj.save(update_fields=["is_active"])
+    record(actor=acting_user, action="kpi.endpoint.save" if is_endpoint else "kpi.alert_rule.save", obj=obj,
+           before=before, after=snapshot(obj))
+    return obj
 
 
 # --- alerts ------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ class KpiConfig(AppConfig):
         from dxboard.core.panels import register
         from dxboard.index import sources
 
-        from . import pull  # noqa: F401 — registers the worker's handler and scheduler
+        from . import feedback_feed, pull  # noqa: F401 — register the worker's handlers and schedulers
         from .indicators import feed_submission
         from .panels import home_panels
 

@@ -1,5 +1,5 @@
 """Bắc Ninh demo of the KPI module: weekly and monthly (and quarterly) series from January 2023 to
-today for the demo units: departments and communes in force (from their creation: 1/3/2025 and 1/7/2025),
+today (to `end`) for the demo units: departments and communes in force (from their creation: 1/3/2025 and 1/7/2025),
 and the districts of 2023 until their end on 30/6/2025; consistent with the province's reported
 figures: more than 90 % of documents exchanged electronically, outgoing documents signed at
 91–96 % and rising, work files handled online around the 90 % / 80 % targets. A few communes lag,
@@ -141,11 +141,11 @@ def load_demo(units=None, end: datetime.date | None = None) -> dict:
     from .models import AlertRule, Observation
 
     for rule in AlertRule.objects.filter(is_active=True).select_related("metric"):
-        latest = Observation.objects.filter(metric=rule.metric, is_demo=True, is_current=True) \
+        latest = Observation.objects.filter(metric=rule.metric, is_demo=True, is_preferred=True) \
             .order_by("-period_start").values_list("period_start", flat=True).first()
         if latest is not None:
             actions.check_alerts_for(list(Observation.objects.filter(
-                metric=rule.metric, is_demo=True, is_current=True, period_start=latest).select_related("unit")))
+                metric=rule.metric, is_demo=True, is_preferred=True, period_start=latest).select_related("unit")))
     system, created = SourceSystem.objects.get_or_create(
         code="igate-demo", defaults={"name": "Hệ thống thông tin giải quyết TTHC tỉnh (demo)"})
     if created:
@@ -154,4 +154,9 @@ def load_demo(units=None, end: datetime.date | None = None) -> dict:
         system.metrics.set(Metric.objects.filter(code__in=["DVC_ONLINE_FILED", "TTHC_ONTIME", "PAY_ONLINE",
                                                            "DIGITISED"]))
         PullEndpoint.objects.create(source=system, url="https://igate.bacninh.gov.vn/api/kpi.json", is_active=False)
+    # The demo's citizen feedback (if loaded) feeds its metrics as the source `feedback`, which outranks
+    # the generated `demo` series where both exist (priority.py).
+    from . import feedback_feed
+
+    feedback_feed.sync(*feedback_feed.whole_history(end), now=timezone.now())
     return totals

@@ -3,7 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 from dxboard.units.models import Unit
 
-from .models import Metric, Target
+from . import netguard
+from .models import AlertRule, Metric, PullEndpoint, SourceSystem, Target
+
+
+class CodesField(forms.CharField):
+    """A list of codes typed as "a, b, c"."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [c.strip() for c in (value or "").split(",") if c.strip()]
 
 
 class EntryForm(forms.Form):
@@ -25,12 +38,15 @@ class UploadForm(forms.Form):
 class MetricForm(forms.ModelForm):
     unit_kinds = forms.MultipleChoiceField(label=_("Reported by unit kinds"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
+    source_order = CodesField(label=_("Preferred sources"), required=False, max_length=400,
+                              help_text=_("Source codes separated by commas, preferred first (e.g. igate, manual); "
+                                          "other sources follow by their priority."))
 
     class Meta:
         model = Metric
         fields = ["code", "name", "name_en", "definition", "numerator_label", "denominator_label", "unit_label",
-                  "direction", "frequency", "unit_kinds", "source_system", "time_aggregation", "is_published",
-                  "position"]
+                  "direction", "frequency", "unit_kinds", "source_system", "time_aggregation", "source_order",
+                  "is_published", "position"]
 
     def __init__(self, *args, **kwargs):
         from dxboard.units.models import UnitKind
@@ -48,3 +64,32 @@ class SourceSystemForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     metrics = forms.ModelMultipleChoiceField(label=_("Metrics it may write"), queryset=Metric.objects.all(),
                                              widget=forms.CheckboxSelectMultiple)
+
+
+class SourceSystemEditForm(forms.ModelForm):
+    class Meta:
+        model = SourceSystem
+        fields = ["name", "priority", "is_active", "metrics"]
+        widgets = {"metrics": forms.CheckboxSelectMultiple}
+
+
+class PullEndpointForm(forms.ModelForm):
+    """The URL is checked by the SSRF guard on saving (and again by the worker at every fetch)."""
+
+    class Meta:
+        model = PullEndpoint
+        fields = ["source", "url", "every_minutes", "is_active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            netguard.check_url(url)
+        except netguard.UnsafeURL as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return url
+
+
+class AlertRuleForm(forms.ModelForm):
+    class Meta:
+        model = AlertRule
+        fields = ["metric", "threshold", "is_active"]

@@ -31,7 +31,7 @@ DEFAULT_MAPPING = {
 
 def unit_figure(unit, metric: Metric, how: str, start: datetime.date, end: datetime.date):
     """The unit's figure over [start, end] (periods starting in it), or None."""
-    rows = (Observation.objects.filter(metric=metric, unit=unit, is_current=True, period_start__gte=start,
+    rows = (Observation.objects.filter(metric=metric, unit=unit, is_preferred=True, period_start__gte=start,
                                        period_start__lte=end)
             .values_list("period_start", "numerator", "denominator"))
     return rollup.over_time(list(rows), how, rate=metric.is_rate)

@@ -58,6 +58,9 @@ class Metric(models.Model):
     source_system = models.CharField(_("source system"), max_length=200, blank=True)
     time_aggregation = models.CharField(_("aggregation over time"), max_length=8, choices=Aggregation.choices,
                                         default=Aggregation.SUM)
+    # Source codes, preferred first, ahead of the sources' own priorities (priority.py).
+    source_order = models.JSONField(_("preferred sources"), default=list, blank=True,
+                                    help_text=_("Source codes, preferred first; other sources follow by priority."))
     is_published = models.BooleanField(_("published"), default=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -111,6 +114,10 @@ class SourceSystem(models.Model):
     metrics = models.ManyToManyField(Metric, blank=True, related_name="source_systems",
                                      verbose_name=_("metrics it may write"))
     is_active = models.BooleanField(_("active"), default=True)
+    # When two sources report the same metric × unit × period, the lower number is the one counted.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=100,
+                                                help_text=_("Lower is preferred when two sources report the same "
+                                                            "figure (upload 200, manual entry 300, demo 900)."))
 
     class Meta:
         ordering = ["code"]
@@ -148,6 +155,9 @@ class Observation(models.Model):
     # A source system's code, or "manual" / "upload".
     source = models.CharField(_("source"), max_length=40)
     is_current = models.BooleanField(default=True)
+    # Among the current rows of one metric × unit × period (one per source), the one every reader
+    # counts: the highest-priority source (priority.py keeps it, a unique index guarantees one).
+    is_preferred = models.BooleanField(default=False)
     superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                       db_index=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -163,13 +173,13 @@ class Observation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["metric", "unit", "period_start", "source"], condition=Q(is_current=True),
                                     name="kpi_observation_current_unique"),
+            # Exactly one counted value per metric × unit × period, and the roll-up path: one metric over
+            # a span of periods. On PostgreSQL, migration 0004 rebuilds it covering (INCLUDE numerator,
+            # denominator): the SUM of a roll-up is then an index-only scan. (SQLite has no INCLUDE.)
+            models.UniqueConstraint(fields=["metric", "period_start", "unit"], condition=Q(is_preferred=True),
+                                    name="kpi_obs_preferred"),
         ]
         indexes = [
-            # The roll-up path: one metric over a span of periods (current values only).
-            # On PostgreSQL, migration 0003 rebuilds it covering (INCLUDE numerator, denominator): the SUM
-            # of a roll-up is then an index-only scan. (SQLite has no INCLUDE.)
-            models.Index(fields=["metric", "period_start", "unit"], condition=Q(is_current=True),
-                         name="kpi_obs_rollup"),
             models.Index(fields=["unit", "metric", "period_start"], name="kpi_obs_unit"),
         ]
 

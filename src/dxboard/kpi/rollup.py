@@ -5,7 +5,8 @@ rates. Over time a unit's series is summarised by the metric's aggregation: rate
 documents, applications), last value (stocks: share of officials holding a signature) or mean.
 
 Pure functions work on lists of (numerator, denominator) pairs — denominator None for counts and
-scores; the queryset versions push the sums into the database (index `kpi_obs_rollup`).
+scores; the queryset versions push the sums into the database (index `kpi_obs_preferred`); they read
+only the preferred source's value of each metric × unit × period (priority.py), so nothing counts twice.
 """
 
 from __future__ import annotations
@@ -83,11 +84,13 @@ def by_period(rows: Iterable[tuple[object, float, float | None]], *, rate: bool 
 
 # --- queryset versions -------------------------------------------------------------------------------
 
-def current(metric, start=None, end=None, *, unit_kind: str | None = None, units=None):
-    """The current observations of `metric` whose period starts in [start, end]."""
+def counted(metric, start=None, end=None, *, unit_kind: str | None = None, units=None):
+    """The observations of `metric` whose period starts in [start, end] that readers count: one per
+    unit × period, the current value of the preferred source (priority.py). The filter matches the
+    partial index `kpi_obs_preferred` (metric, period_start, unit) WHERE is_preferred."""
     from .models import Observation
 
-    qs = Observation.objects.filter(metric=metric, is_current=True)
+    qs = Observation.objects.filter(metric=metric, is_preferred=True)
     if start is not None:
         qs = qs.filter(period_start__gte=start)
     if end is not None:
@@ -101,7 +104,7 @@ def current(metric, start=None, end=None, *, unit_kind: str | None = None, units
 
 def series(metric, start=None, end=None, **filters) -> dict:
     """{period_start: Figure}: the province (or a unit kind's) rate per period, summed in the database."""
-    rows = (current(metric, start, end, **filters).values("period_start")
+    rows = (counted(metric, start, end, **filters).values("period_start")
             .annotate(n=Sum("numerator"), d=Sum("denominator"), c=Count("numerator")).order_by("period_start"))
     return {r["period_start"]: Figure(r["n"], r["d"] if metric.is_rate else None, r["c"]) for r in rows}
 
@@ -110,12 +113,12 @@ def province(metric, start=None, end=None, **filters) -> Figure | None:
     """One figure for the span. Rate of sums is one SUM query; last/mean read per-unit series."""
     how = metric.time_aggregation
     if how == "sum":
-        row = current(metric, start, end, **filters).aggregate(n=Sum("numerator"), d=Sum("denominator"),
+        row = counted(metric, start, end, **filters).aggregate(n=Sum("numerator"), d=Sum("denominator"),
                                                                 c=Count("numerator"))  # index-only
         if not row["c"]:
             return None
         return Figure(row["n"], row["d"] if metric.is_rate else None, row["c"])
-    rows = current(metric, start, end, **filters).values_list("unit_id", "period_start", "numerator", "denominator")
+    rows = counted(metric, start, end, **filters).values_list("unit_id", "period_start", "numerator", "denominator")
     return across_units(rows, how, rate=metric.is_rate)
 
 
@@ -123,11 +126,11 @@ def per_unit(metric, start=None, end=None, **filters) -> dict:
     """{unit_id: Figure}: each unit's figure over the span, by the metric's aggregation."""
     how = metric.time_aggregation
     if how == "sum":
-        rows = (current(metric, start, end, **filters).values("unit_id")
+        rows = (counted(metric, start, end, **filters).values("unit_id")
                 .annotate(n=Sum("numerator"), d=Sum("denominator"), c=Count("numerator")))
         return {r["unit_id"]: Figure(r["n"], r["d"] if metric.is_rate else None, r["c"]) for r in rows}
     grouped: dict = defaultdict(list)
-    for unit_id, start_, num, den in current(metric, start, end, **filters).values_list(
+    for unit_id, start_, num, den in counted(metric, start, end, **filters).values_list(
             "unit_id", "period_start", "numerator", "denominator"):
         grouped[unit_id].append((start_, num, den))
     return {u: f for u, s in grouped.items() if (f := over_time(s, how, rate=metric.is_rate)) is not None}

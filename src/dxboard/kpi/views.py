@@ -11,97 +11,34 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from dxboard.accounts.models import Role
-from dxboard.accounts.permissions import EVERYTHING, is_admin, roles, scope
+from dxboard.accounts.permissions import is_admin
 from dxboard.core.uploads import UploadError, check_upload
 from dxboard.units.models import Unit
 
-from . import actions, periods, rollup, upload
+from . import actions, dashboards, exports, feedback_feed, periods, rollup, upload
+from .dashboards import _reader, _status, _visible_units, _window, fmt, sparkline
 from .filtersets import ObservationFilterSet
-from .forms import EntryForm, MetricForm, SourceSystemForm, TargetFormSet, UploadForm
-from .models import Alert, FetchLog, Metric, Observation, SourceSystem
+from .forms import (
+    AlertRuleForm,
+    EntryForm,
+    MetricForm,
+    PullEndpointForm,
+    SourceSystemEditForm,
+    SourceSystemForm,
+    TargetFormSet,
+    UploadForm,
+)
+from .models import Alert, AlertRule, FetchLog, Metric, Observation, PullEndpoint, SourceSystem
 
 SESSION_KEY = "kpi-upload"
-TREND_POINTS = 12
-
-
-def _reader(user) -> bool:
-    return is_admin(user) or Role.LEADER in roles(user)
-
-
-def _visible_units(user, action="view"):
-    allowed = scope(user, action, Observation)
-    qs = Unit.objects.current().exclude(kind="province")
-    return qs if allowed is EVERYTHING else qs.filter(pk__in=allowed or [])
-
-
-def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
-    """A small SVG line (no inline style: presentation attributes only)."""
-    points = [(i, v) for i, v in enumerate(values) if v is not None]
-    if len(points) < 2:
-        return ""
-    low, high = min(v for _i, v in points), max(v for _i, v in points)
-    span = (high - low) or 1.0
-    step = width / max(len(values) - 1, 1)
-    coords = " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in points)
-    return mark_safe(  # noqa: S308 — numbers only
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-hidden="true"><polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{coords}"/></svg>')
-
-
-def fmt(metric: Metric, value) -> str:
-    if value is None:
-        return "—"
-    if metric.is_rate:
-        return f"{value * 100:.1f} %".replace(".", ",")
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(",0", "") if value % 1 else \
-        f"{value:,.0f}".replace(",", ".")
-
-
-def _window(metric: Metric, today: datetime.date, unit=None) -> tuple[datetime.date, datetime.date]:
-    """The trend window: TREND_POINTS periods up to the latest period with data (or today)."""
-    latest = rollup.current(metric, units=[unit] if unit is not None else None).order_by("-period_start") \
-        .values_list("period_start", flat=True).first()
-    today = latest or today
-    days = {"weekly": 7 * TREND_POINTS, "monthly": 31 * TREND_POINTS, "quarterly": 92 * 8, "yearly": 366 * 6}
-    return today - datetime.timedelta(days=days[metric.frequency]), today
-
-
-def _status(metric, value, target) -> str:
-    if value is None or target is None:
-        return ""
-    return "on-track" if metric.better(value, target.value) else "off-track"
 
 
 @login_required
 def overview(request):
-    today = timezone.localdate()
     reader = _reader(request.user)
-    rows = []
-    for metric in Metric.objects.prefetch_related("targets"):
-        start, end = _window(metric, today)
-        series = rollup.series(metric, start, end)
-        if not series:
-            rows.append({"metric": metric, "value": None})
-            continue
-        last_start, last = list(series.items())[-1]
-        target = metric.target_for(last_start.year)
-        off = []
-        if reader:
-            per_unit = rollup.per_unit(metric, last_start, last_start)
-            units = Unit.objects.in_bulk(per_unit.keys())
-            for uid, fig in per_unit.items():
-                t = metric.target_for(last_start.year, units[uid].kind)
-                if fig.value is not None and t is not None and not metric.better(fig.value, t.value):
-                    off.append(units[uid])
-        rows.append({"metric": metric, "value": last.value, "shown": fmt(metric, last.value), "target": target,
-                     "target_shown": fmt(metric, target.value) if target else "—",
-                     "status": _status(metric, last.value, target), "period": last_start,
-                     "spark": sparkline([f.value for f in series.values()]),
-                     "off": sorted(off, key=lambda u: u.name)})
+    rows = dashboards.overview_rows(request.user, timezone.localdate())
     alerts = Alert.objects.restrict(request.user).select_related("rule__metric", "unit")[:20]
     return render(request, "kpi/overview.html", {"rows": rows, "reader": reader, "alerts": alerts,
                                                  "units": _visible_units(request.user)[:200]})
@@ -118,7 +55,7 @@ def unit_page(request, code):
         if metric.unit_kinds and unit.kind not in metric.unit_kinds:
             continue
         start, end = _window(metric, today, unit)
-        obs = list(rollup.current(metric, start, end).filter(unit=unit).order_by("period_start"))
+        obs = list(rollup.counted(metric, start, end).filter(unit=unit).order_by("period_start"))
         last = obs[-1] if obs else None
         target = metric.target_for(last.period_start.year if last else today.year, unit.kind)
         rows.append({"metric": metric, "last": last, "shown": fmt(metric, last.value if last else None),
@@ -143,31 +80,9 @@ def _may_view(user, unit) -> bool:
 @login_required
 def metric_page(request, code):
     metric = get_object_or_404(Metric.objects.prefetch_related("targets"), code=code)
-    today = timezone.localdate()
-    start, end = _window(metric, today)
-    series = rollup.series(metric, start, end)
-    keys = dict(rollup.current(metric, start, end).values_list("period_start", "period").distinct())
-    points = [{"period": keys.get(s, s), "figure": f, "shown": fmt(metric, f.value)} for s, f in series.items()]
-    ranked, bins = [], [0] * 10
-    if series:
-        last_start = list(series)[-1]
-        visible = _visible_units(request.user)
-        per_unit = rollup.per_unit(metric, last_start, last_start, units=visible)
-        units = Unit.objects.in_bulk(per_unit.keys())
-        ranked = sorted(((units[u], f) for u, f in per_unit.items() if f.value is not None),
-                        key=lambda uf: (-uf[1].value if metric.direction == "up" else uf[1].value, uf[0].name))
-        ranked = [{"rank": i, "unit": u, "figure": f, "shown": fmt(metric, f.value),
-                   "status": _status(metric, f.value, metric.target_for(last_start.year, u.kind))}
-                  for i, (u, f) in enumerate(ranked, start=1)]
-        values = [r["figure"].value for r in ranked]
-        if values and metric.is_rate:
-            for v in values:
-                bins[min(int(v * 10), 9)] += 1
-    distribution = [{"label": f"{i * 10}–{i * 10 + 10} %", "count": n} for i, n in enumerate(bins)] \
-        if metric.is_rate else []
+    data = dashboards.metric_data(metric, request.user, timezone.localdate())
     return render(request, "kpi/metric.html", {
-        "metric": metric, "points": points, "ranked": ranked, "distribution": distribution,
-        "spark": sparkline([f.value for f in series.values()], width=480, height=80),
+        **data, "metric": metric, "spark": sparkline([p["figure"].value for p in data["points"]], width=480, height=80),
         "targets": metric.targets.all(), "may_edit": is_admin(request.user)})
 
 
@@ -181,7 +96,7 @@ def league(request):
         raise Http404
     week = request.GET.get("week") or ""
     if not week:
-        latest = rollup.current(metric).order_by("-period_start").values_list("period", flat=True).first()
+        latest = rollup.counted(metric).order_by("-period_start").values_list("period", flat=True).first()
         week = latest or periods.key_for(timezone.localdate(), "weekly")
     try:
         _f, start, _e = periods.parse(week)
@@ -322,6 +237,12 @@ def sources(request):
     """Source systems (token shown once on creation or rotation), pull endpoints and their fetches."""
     _require_admin(request)
     form, token = SourceSystemForm(request.POST or None), None
+    if request.method == "POST" and "feedback_sync" in request.POST:
+        if feedback_feed.request_now(acting_user=request.user):
+            messages.success(request, _("The figures of citizen feedback will be recomputed by the worker."))
+        else:
+            messages.info(request, _("A recomputation is already waiting for the worker."))
+        return redirect("kpi:sources")
     if request.method == "POST" and "rotate" in request.POST:
         system = get_object_or_404(SourceSystem, pk=request.POST["rotate"])
         token = actions.rotate_token(acting_user=request.user, source_system=system)
@@ -346,3 +267,119 @@ def history(request):
     filterset = ObservationFilterSet(request.GET or None, queryset=queryset)
     rows = filterset.qs[:500] if filterset.is_valid() else Observation.objects.none()
     return render(request, "kpi/history.html", {"filterset": filterset, "rows": rows})
+
+
+@login_required
+def source_edit(request, pk):
+    """Name, priority (which source counts when two report the same figure), active, metrics."""
+    _require_admin(request)
+    system = get_object_or_404(SourceSystem, pk=pk)
+    form = SourceSystemEditForm(request.POST or None, instance=system)
+    if request.method == "POST" and form.is_valid():
+        actions.save_source_system(acting_user=request.user, source_system=form.save(commit=False),
+                                   metrics=form.cleaned_data["metrics"])
+        messages.success(request, _("Saved."))
+        return redirect("kpi:sources")
+    return render(request, "kpi/edit.html", {"form": form, "title": _("Source system %(code)s") % {"code": system.code},
+                                             "back": "kpi:sources"})
+
+
+def _toggle(request, obj):
+    try:
+        actions.set_active(acting_user=request.user, obj=obj, active=request.POST.get("active") == "1")
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+
+
+@login_required
+def endpoints(request):
+    """Pull endpoints: list, add (the URL passes the SSRF guard), enable/disable; the latest fetches."""
+    _require_admin(request)
+    form = PullEndpointForm(request.POST or None) if "toggle" not in request.POST else PullEndpointForm()
+    if request.method == "POST" and "toggle" in request.POST:
+        _toggle(request, get_object_or_404(PullEndpoint, pk=request.POST["toggle"]))
+        return redirect("kpi:endpoints")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_endpoint(acting_user=request.user, endpoint=form.save(commit=False))
+        except actions.ActionError as exc:
+            form.add_error("url", str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("kpi:endpoints")
+    rows = PullEndpoint.objects.select_related("source").order_by("source__code", "pk")
+    fetches = FetchLog.objects.select_related("endpoint__source")[:30]
+    return render(request, "kpi/endpoints.html", {"form": form, "rows": rows, "fetches": fetches})
+
+
+@login_required
+def endpoint_edit(request, pk):
+    _require_admin(request)
+    endpoint = get_object_or_404(PullEndpoint, pk=pk)
+    form = PullEndpointForm(request.POST or None, instance=endpoint)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_endpoint(acting_user=request.user, endpoint=form.save(commit=False))
+        except actions.ActionError as exc:
+            form.add_error("url", str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("kpi:endpoints")
+    return render(request, "kpi/edit.html", {"form": form, "title": _("Pull endpoint"), "back": "kpi:endpoints"})
+
+
+@login_required
+def alert_rules(request):
+    """Alert rules: list, add, enable/disable (a rule per metric: below a threshold or the target)."""
+    _require_admin(request)
+    form = AlertRuleForm(request.POST or None) if "toggle" not in request.POST else AlertRuleForm()
+    if request.method == "POST" and "toggle" in request.POST:
+        _toggle(request, get_object_or_404(AlertRule, pk=request.POST["toggle"]))
+        return redirect("kpi:alert-rules")
+    if request.method == "POST" and form.is_valid():
+        actions.save_alert_rule(acting_user=request.user, rule=form.save(commit=False))
+        messages.success(request, _("Saved."))
+        return redirect("kpi:alert-rules")
+    rows = AlertRule.objects.select_related("metric").order_by("metric__position", "metric__code", "pk")
+    return render(request, "kpi/alert_rules.html", {"form": form, "rows": rows})
+
+
+@login_required
+def alert_rule_edit(request, pk):
+    _require_admin(request)
+    rule = get_object_or_404(AlertRule, pk=pk)
+    form = AlertRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        actions.save_alert_rule(acting_user=request.user, rule=form.save(commit=False))
+        messages.success(request, _("Saved."))
+        return redirect("kpi:alert-rules")
+    return render(request, "kpi/edit.html", {"form": form, "title": _("Alert rule"), "back": "kpi:alert-rules"})
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def overview_export(request, fmt):
+    """The province overview as XLSX or DOCX (the figures of the page)."""
+    today = timezone.localdate()
+    rows = dashboards.overview_rows(request.user, today)
+    if fmt == "xlsx":
+        return _download(exports.overview_xlsx(rows, today), exports.XLSX, f"kpi-tong-quan-{today:%Y%m%d}.xlsx")
+    return _download(exports.overview_docx(rows, today), exports.DOCX, f"kpi-tong-quan-{today:%Y%m%d}.docx")
+
+
+@login_required
+def metric_export(request, code, fmt):
+    """A metric's page as XLSX or DOCX: province series, units ranked (those the person may see)."""
+    metric = get_object_or_404(Metric.objects.prefetch_related("targets"), code=code)
+    today = timezone.localdate()
+    data = dashboards.metric_data(metric, request.user, today)
+    if fmt == "xlsx":
+        return _download(exports.metric_xlsx(metric, data, today), exports.XLSX, f"kpi-{metric.code}.xlsx")
+    return _download(exports.metric_docx(metric, data, today), exports.DOCX, f"kpi-{metric.code}.docx")

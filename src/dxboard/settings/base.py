@@ -199,6 +199,10 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dxboard <no-reply@localhost>")
 
+# Pull endpoints (kpi/netguard.py): host names exempt from the refusal of internal addresses. Empty in
+# production; only for a source system deliberately run on the internal network.
+KPI_PULL_ALLOWED_HOSTS = env_list("KPI_PULL_ALLOWED_HOSTS")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -25,6 +25,12 @@ def test_demo_series_are_deterministic_and_idempotent(tree):
     assert Observation.objects.filter(unit=tree["D"]).order_by("period_start").first().period_start.year == 2023
     assert Observation.objects.filter(unit=tree["A"]).order_by("period_start").first().period_start >= datetime.date(
         2025, 7, 1)
+    # the units in force report up to the end asked for (2026 here), weekly and monthly
+    for unit in (tree["A"], tree["D"]):
+        latest = Observation.objects.filter(unit=unit, metric__code="SIGN_SHARE").latest("period_start")
+        assert latest.period == "2026-W26"
+        assert Observation.objects.filter(unit=unit, metric__code="WORKFILE_SHARE").latest("period_start").period \
+            == "2026-06"
     sign = Metric.objects.get(code="SIGN_SHARE")
     value = rollup.province(sign, datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)).value
     assert 0.85 < value < 0.99

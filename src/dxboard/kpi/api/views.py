@@ -2,11 +2,14 @@
 
 - `POST /api/v1/kpi/observations/` (source token): `{"observations": [{metric, unit, period, numerator,
   denominator}, ...]}`; all or nothing; 400 with the row errors, 403 when a row names a metric the
-  source may not write; idempotent upsert on (metric, unit, period, source).
+  source may not write; idempotent upsert on (metric, unit, period, source); 409 when another batch
+  wrote the same keys at the same moment (nothing stored: send it again). Each source keeps its row;
+  readers count the preferred source's (priority.py), `is_preferred` in the list below.
 - `GET /api/v1/kpi/series/?metric=&unit=&from=&to=`: a unit's series (or the province roll-up without
   `unit`), public for published metrics; another unit's series is 404 for a person who may not see it.
 """
 
+from django.db import IntegrityError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -47,7 +50,7 @@ class ObservationOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = Observation
         fields = ["id", "metric", "unit", "period", "period_start", "period_end", "numerator", "denominator",
-                  "value", "source", "is_current", "superseded_by", "created"]
+                  "value", "source", "is_current", "is_preferred", "superseded_by", "created"]
 
 
 class IsSourceOrPerson:
@@ -100,6 +103,9 @@ class PushView(generics.ListAPIView):
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         except actions.NotAllowed as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except IntegrityError:  # another batch wrote the same keys at the same moment: nothing was stored
+            return Response({"stored": 0, "detail": "concurrent write of the same observations; send the batch again"},
+                            status=status.HTTP_409_CONFLICT)
         return Response(counts)
 
 
@@ -129,12 +135,12 @@ class SeriesView(APIView):
                 raise NotFound
             if not metric.is_published and not can(user, "view", unit, Observation):
                 raise NotFound  # published figures are public; the others, to those who may see the unit
-            qs = rollup.current(metric, start, end).filter(unit=unit).order_by("period_start")
+            qs = rollup.counted(metric, start, end).filter(unit=unit).order_by("period_start")
             points = [{"period": o.period, "period_start": o.period_start.isoformat(), "numerator": o.numerator,
                        "denominator": o.denominator, "value": o.value, "source": o.source} for o in qs]
         else:
             series = rollup.series(metric, start, end)
-            keys = dict(rollup.current(metric, start, end).values_list("period_start", "period").distinct())
+            keys = dict(rollup.counted(metric, start, end).values_list("period_start", "period").distinct())
             points = [_point(s, keys.get(s, ""), f) for s, f in series.items()]
         return Response({"metric": metric.code, "name": metric.name, "unit_label": metric.unit_label,
                          "is_rate": metric.is_rate, "unit": code or None, "points": points})

@@ -1,0 +1,169 @@
+"""Exports of the dashboards: the province overview and a metric's page as an XLSX workbook (numbers as
+numbers: rates as shares with a percent format, numerators and denominators beside them) and as a DOCX
+report in the administrative layout of the index reports (Decree 30/2020). Same figures as the pages
+(dashboards.py), for the units the person may see."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from dxboard.index import charts
+from dxboard.index.reports import (
+    DOCUMENT_SYMBOL,
+    FALLBACK_BODY,
+    FALLBACK_PROVINCE,
+    NBSP,
+    SIGNER_NAME,
+    SIGNER_ON_BEHALF,
+    SIGNER_TITLE,
+    Figure,
+    ReportContent,
+    Section,
+    place_name,
+    province_unit,
+    render_docx,
+    vn_date,
+)
+
+from . import dashboards
+from .models import Metric
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STATUS_VI = {"on-track": "Đạt", "off-track": "Chưa đạt", "": ""}
+
+
+def _sheet_header(ws, title: str, columns: list[str]) -> None:
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([])
+    ws.append(columns)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+
+
+def _number_format(metric: Metric) -> str:
+    return "0.0%" if metric.is_rate else "#,##0.##"
+
+
+def _save(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def overview_xlsx(rows: list[dict], day: datetime.date) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng quan"
+    _sheet_header(ws, f"Số liệu vận hành — tổng quan toàn tỉnh ({day:%d/%m/%Y})",
+                  ["Mã", "Chỉ tiêu", "Kỳ", "Tử số", "Mẫu số", "Giá trị", "Mục tiêu", "Đánh giá",
+                   "Đơn vị chưa đạt"])
+    for row in rows:
+        metric, figure, target = row["metric"], row.get("figure"), row.get("target")
+        ws.append([metric.code, metric.name, row["period"].strftime("%d/%m/%Y") if row["period"] else "",
+                   figure.numerator if figure else None, figure.denominator if figure else None, row["value"],
+                   target.value if target else None, STATUS_VI[row["status"]],
+                   ", ".join(u.name for u in row["off"])])
+        for col in ("F", "G"):
+            ws[f"{col}{ws.max_row}"].number_format = _number_format(metric)
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["I"].width = 60
+    return _save(wb)
+
+
+def metric_xlsx(metric: Metric, data: dict, day: datetime.date) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Chuỗi số liệu"
+    _sheet_header(ws, f"{metric.code} — {metric.name} (toàn tỉnh, {day:%d/%m/%Y})",
+                  ["Kỳ", "Tử số", "Mẫu số", "Giá trị", "Số đơn vị"])
+    for p in data["points"]:
+        f = p["figure"]
+        ws.append([str(p["period"]), f.numerator, f.denominator, f.value, f.count])
+        ws[f"D{ws.max_row}"].number_format = _number_format(metric)
+    ranked = wb.create_sheet("Xếp hạng")
+    _sheet_header(ranked, f"Xếp hạng đơn vị — kỳ {data['last_period'] or ''}",
+                  ["Hạng", "Mã đơn vị", "Đơn vị", "Tử số", "Mẫu số", "Giá trị", "Đánh giá"])
+    for r in data["ranked"]:
+        f = r["figure"]
+        ranked.append([r["rank"], r["unit"].code, r["unit"].name, f.numerator, f.denominator, f.value,
+                       STATUS_VI[r["status"]]])
+        ranked[f"F{ranked.max_row}"].number_format = _number_format(metric)
+    ranked.column_dimensions["C"].width = 40
+    if data["distribution"]:
+        dist = wb.create_sheet("Phân bố")
+        _sheet_header(dist, "Phân bố tỷ lệ của các đơn vị", ["Khoảng", "Số đơn vị"])
+        for d in data["distribution"]:
+            dist.append([d["label"], d["count"]])
+    return _save(wb)
+
+
+def _content(subject: str, sections: list[Section], day: datetime.date) -> ReportContent:
+    province = province_unit()
+    province_name = province.name if province else FALLBACK_PROVINCE
+    return ReportContent(
+        governing=f"UBND {province_name.upper()}", body=FALLBACK_BODY.upper(),
+        number=f"Số:{NBSP * 8}/{DOCUMENT_SYMBOL}", place_date=vn_date(day, place_name(province_name)),
+        title="BÁO CÁO", subject=subject, sections=sections,
+        closing="Đề nghị các đơn vị có chỉ tiêu chưa đạt mục tiêu rà soát, có giải pháp cải thiện và báo cáo "
+                "kết quả về cơ quan thường trực./.",
+        recipients=["Trưởng Ban, các Phó Trưởng Ban Chỉ đạo;", "Các sở, ban, ngành; UBND các xã, phường;",
+                    "Lưu: VT, Sở KH&CN."],
+        signer=[SIGNER_ON_BEHALF, SIGNER_TITLE], signer_name=SIGNER_NAME)
+
+
+# The report layout (index/reports.py) draws tables of seven columns.
+def overview_docx(rows: list[dict], day: datetime.date) -> bytes:
+    table = [["STT", "Chỉ tiêu", "Kỳ", "Giá trị", "Mục tiêu", "Đánh giá", "Đơn vị chưa đạt"]]
+    off_lines = []
+    for i, row in enumerate(rows, 1):
+        metric = row["metric"]
+        table.append([str(i), f"{metric.code} — {metric.name}",
+                      row["period"].strftime("%d/%m/%Y") if row["period"] else "—", row["shown"], row["target_shown"],
+                      STATUS_VI[row["status"]], str(len(row["off"])) if row["status"] else ""])
+        if row["off"]:
+            off_lines.append(f"{metric.name}: {', '.join(u.name for u in row['off'])}.")
+    reached = sum(r["status"] == "on-track" for r in rows)
+    measured = sum(bool(r["status"]) for r in rows)
+    sections = [
+        Section("I. KẾT QUẢ CHUNG", [f"Theo dõi {len(rows)} chỉ tiêu; {reached}/{measured} chỉ tiêu có mục tiêu đạt "
+                                     "mục tiêu năm ở kỳ gần nhất. Tỷ lệ toàn tỉnh tính bằng tổng tử số / tổng mẫu số "
+                                     "của các đơn vị."], table=table),
+        Section("II. ĐƠN VỊ CHƯA ĐẠT MỤC TIÊU", off_lines or ["Không có đơn vị chưa đạt mục tiêu."]),
+    ]
+    return render_docx(_content(f"Số liệu vận hành các hệ thống dùng chung đến ngày {day:%d/%m/%Y}", sections, day))
+
+
+def metric_docx(metric: Metric, data: dict, day: datetime.date) -> bytes:
+    series = [["STT", "Kỳ", "Tử số", "Mẫu số", "Giá trị", "Số đơn vị", "Mục tiêu"]]
+    for i, p in enumerate(data["points"], 1):
+        f, target = p["figure"], metric.target_for(p["start"].year)
+        series.append([str(i), str(p["period"]), charts.vn_number(f.numerator, 0),
+                       "—" if f.denominator is None else charts.vn_number(f.denominator, 0), p["shown"], str(f.count),
+                       dashboards.fmt(metric, target.value) if target else "—"])
+    ranked = [["Hạng", "Đơn vị", "Mã", "Tử số", "Mẫu số", "Giá trị", "Đánh giá"]]
+    for r in data["ranked"]:
+        f = r["figure"]
+        ranked.append([str(r["rank"]), r["unit"].name, r["unit"].code, charts.vn_number(f.numerator, 0),
+                       "—" if f.denominator is None else charts.vn_number(f.denominator, 0), r["shown"],
+                       STATUS_VI[r["status"]]])
+    figures = []
+    if metric.is_rate and len(data["points"]) >= 2:  # the chart draws shares on 0–100 %
+        values = [p["figure"].value for p in data["points"]]
+        png = charts.time_series([str(p["period"]) for p in data["points"]], {"Toàn tỉnh": values}, fmt="png",
+                                 ylabel="%")
+        figures.append(Figure(png, f"Diễn biến {metric.name} toàn tỉnh"))
+    definition = f"Công thức: {metric.numerator_label}" + (f" / {metric.denominator_label}" if metric.is_rate else "")
+    sections = [
+        Section("I. CHỈ TIÊU", [f"{metric.code} — {metric.name}.", definition,
+                                f"Nguồn số liệu: {metric.source_system or '—'}."]),
+        Section("II. DIỄN BIẾN TOÀN TỈNH", [], table=series, figures=figures),
+        Section(f"III. XẾP HẠNG ĐƠN VỊ (KỲ {data['last_period'] or '—'})",
+                [] if data["ranked"] else ["Chưa có số liệu."], table=ranked if data["ranked"] else None),
+    ]
+    return render_docx(_content(f"Chỉ tiêu {metric.name}", sections, day))
