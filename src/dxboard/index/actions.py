@@ -17,6 +17,7 @@ from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
+from dxboard.core.storage import NO_SPACE, files_follow_transaction, is_storage_failure
 from dxboard.core.uploads import check_upload
 
 from . import scoring
@@ -189,6 +190,7 @@ def save_answer(*, acting_user, answer: Answer, expected_version: int, **fields)
     return answer
 
 
+@files_follow_transaction()
 @transaction.atomic
 def attach_evidence(*, acting_user, answer: Answer, upload, summary: str, document_number: str = "",
                     document_date: datetime.date | None = None, issuer: str = "") -> Evidence:
@@ -200,10 +202,16 @@ def attach_evidence(*, acting_user, answer: Answer, upload, summary: str, docume
     if not summary.strip():
         raise _refuse(gettext_noop("Evidence needs a summary (trích yếu)."))
     checked = check_upload(upload)
-    evidence = Evidence.objects.create(
-        answer=answer, summary=summary.strip()[:500], document_number=document_number.strip(),
-        document_date=document_date, issuer=issuer.strip(), file=checked.content, original_name=checked.original_name,
-        content_type=checked.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=acting_user)
+    try:
+        evidence = Evidence.objects.create(
+            answer=answer, summary=summary.strip()[:500], document_number=document_number.strip(),
+            document_date=document_date, issuer=issuer.strip(), file=checked.content,
+            original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
+            sha256=checked.sha256, uploaded_by=acting_user)
+    except OSError as exc:
+        if is_storage_failure(exc):
+            raise _refuse(NO_SPACE) from exc
+        raise
     record(actor=acting_user, action="index.attach_evidence", obj=evidence, after=snapshot(evidence))
     return evidence
 
