@@ -13,7 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -142,7 +142,16 @@ def body_hash(fields: dict, photo_bytes: list[bytes]) -> str:
     return digest.hexdigest()
 
 
+CODE_LOCK = 0x50414B4E  # "PAKN": the advisory lock that hands out tracking codes one at a time
+
+
 def _next_code(now: datetime.datetime) -> str:
+    """The next tracking code of the day; call inside the transaction that creates the report."""
+    if connection.vendor == "postgresql":
+        # Without it, parallel submissions read the same last code and all but one retry; under load
+        # (four at once) some ran out of retries. SQLite's IMMEDIATE transactions serialise writers already.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CODE_LOCK])
     day = timezone.localtime(now).date()
     prefix = f"PAKN.{day:%Y%m%d}."
     last = Report.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
