@@ -129,8 +129,8 @@ def test_steering_extension_approval_under_faults(tree, personas):
     ext = actions.request_extension(acting_user=personas["officer_a"], task=task,
                                     requested_deadline=datetime.date(2026, 4, 1), reason="Chờ kinh phí")
     mark = last_audit_pk()
-    all_or_nothing(lambda: actions.decide_extension(acting_user=admin, extension=ExtensionRequest.objects.get(pk=ext.pk),
-                                                    approve=True, note="Đồng ý"))
+    all_or_nothing(lambda: actions.decide_extension(
+        acting_user=admin, extension=ExtensionRequest.objects.get(pk=ext.pk), approve=True, note="Đồng ý"))
     assert Task.objects.get(pk=task.pk).deadline == datetime.date(2026, 4, 1)
     assert ExtensionRequest.objects.get(pk=ext.pk).status == "approved"
     assert audit_since(mark) == ["steering.decide_extension", "steering.extend"]

@@ -365,6 +365,28 @@ def compute_results(*, acting_user, campaign: Campaign, basis: str = scoring.VER
 
 
 @transaction.atomic
+def request_recompute(*, acting_user, campaign: Campaign, basis: str = scoring.VERIFIED):
+    """Queue a recomputation of the official result for the worker (`index.recompute`, see jobs.py).
+    Until it has run, the current official result is what every page serves."""
+    from dxboard.jobs.models import Job
+    from dxboard.jobs.queue import enqueue
+
+    from .jobs import RECOMPUTE
+
+    if not is_admin(acting_user):
+        raise _refuse(gettext_noop("Only the standing office may compute results."), cls=NotAllowed)
+    if campaign.official_id is None:
+        raise _refuse(gettext_noop("This campaign has no official result to recompute yet."))
+    waiting = Job.objects.filter(kind=RECOMPUTE, status=Job.Status.QUEUED, payload__campaign=campaign.pk).first()
+    if waiting is not None:
+        return waiting
+    job, _created = enqueue(RECOMPUTE, {"campaign": campaign.pk, "basis": basis, "user": acting_user.pk})
+    record(actor=acting_user, action="index.request_recompute", obj=campaign,
+           after={"job": job.pk, "basis": basis, "official": campaign.official_id})
+    return job
+
+
+@transaction.atomic
 def publish_provisional(*, acting_user, campaign: Campaign, appeal_days: int = 7) -> ResultSnapshot:
     """Close the review: provisional results become official-for-now and the appeal window opens."""
     if acting_user is not None and not is_admin(acting_user):
