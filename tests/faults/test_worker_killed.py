@@ -6,7 +6,8 @@ job's transaction. While it is half-done and after it is killed, the public rank
 previous official result; after the lease, another worker runs the job again; exactly one new
 snapshot exists and becomes the official result, with one audit row each.
 
-(The reminder run has the same test with e-mails: tests/dxboard/jobs/test_worker_crash.py.)"""
+The same for a reminder run, killed after its `ReminderSent` row and before its e-mail: the rerun
+sends exactly one e-mail (tests/dxboard/jobs/test_worker_crash.py kills a worker before the handler)."""
 
 import os
 import signal
@@ -19,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.dxboard.index.conftest import answer, fill
+from tests.dxboard.jobs.test_worker_crash import reminders  # noqa: F401  (fixture)
+from tests.smtp import smtp_server  # noqa: F401  (fixture)
 
 from .conftest import database_url, subprocess_env, wait_for
 
@@ -28,22 +31,31 @@ SCRIPT = """
 import os, pathlib, sys, time
 import django
 django.setup()
+from django.conf import settings
+if os.environ.get("SMTP_PORT"):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": int(os.environ["SMTP_PORT"])}}}
 if os.environ.get("HALF_DONE_MARKER"):
+    from django.apps import apps
     from django.db.models.signals import post_save
-    from dxboard.index.models import ResultSnapshot
 
     def hold(sender, instance, created, **kwargs):
-        pathlib.Path(os.environ["HALF_DONE_MARKER"]).write_text(str(instance.pk))
-        time.sleep(120)
+        if created:
+            pathlib.Path(os.environ["HALF_DONE_MARKER"]).write_text(str(instance.pk))
+            time.sleep(120)
 
-    post_save.connect(hold, sender=ResultSnapshot)
+    post_save.connect(hold, sender=apps.get_model(os.environ["HOLD_AFTER"]))
 from django.core.management import call_command
 call_command("worker", "--once", "--no-schedule", *sys.argv[1:])
 """
 
 
-def start_worker(*args: str, marker=None) -> subprocess.Popen:
-    env = subprocess_env(DATABASE_URL=database_url(), **({"HALF_DONE_MARKER": str(marker)} if marker else {}))
+def start_worker(*args: str, marker=None, hold_after="index.ResultSnapshot", **env) -> subprocess.Popen:
+    """A real worker process; with `marker`, it stops for two minutes right after inserting a
+    `hold_after` row (inside the job's transaction), once it has written the marker file."""
+    if marker:
+        env |= {"HALF_DONE_MARKER": str(marker), "HOLD_AFTER": hold_after}
+    env = subprocess_env(DATABASE_URL=database_url(), **env)
     return subprocess.Popen([sys.executable, "-c", SCRIPT, *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
 
@@ -130,3 +142,31 @@ def test_a_worker_killed_mid_recomputation(client, published, sub_b, personas, t
     third = start_worker()
     assert third.wait(60) == 0
     assert ResultSnapshot.objects.count() == 2 and Job.objects.get(pk=job.pk).attempts == 2
+
+
+def test_a_worker_killed_mid_reminder_run(reminders, smtp_server, tmp_path):  # noqa: F811
+    from dxboard.jobs.models import Job
+    from dxboard.steering.models import ReminderSent
+
+    [task] = reminders(1)
+    smtp_server.messages.clear()  # the "new task" notices
+    job = Job.objects.get()
+    marker = tmp_path / "half-done"
+    first = start_worker("--lease", "3", marker=marker, hold_after="steering.ReminderSent",
+                         SMTP_PORT=str(smtp_server.port))
+    try:
+        assert wait_for(marker.exists, 60), "the worker never reached the reminder"
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait(10)
+    assert smtp_server.messages == [] and not ReminderSent.objects.exists()
+    assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
+    assert wait_for(lambda: Job.objects.get(pk=job.pk).locked_until < timezone.now(), 15)
+    second = start_worker("--lease", "30", SMTP_PORT=str(smtp_server.port))
+    assert second.wait(120) == 0, second.stderr.read().decode()
+    assert Job.objects.get(pk=job.pk).status == Job.Status.DONE
+    assert len(smtp_server.messages) == 1 and "Nhiệm vụ 0" in smtp_server.messages[0]["subject"]
+    assert ReminderSent.objects.filter(task=task).count() == 1
