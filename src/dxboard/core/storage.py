@@ -50,6 +50,7 @@ class FileSystemStorage(filesystem.FileSystemStorage):
 @contextlib.contextmanager
 def files_follow_transaction():
     """Delete the files saved inside the block when the block raises (use it outside the atomic block)."""
+    outer = _written.get()
     written: list = []
     token = _written.set(written)
     try:
@@ -61,5 +62,8 @@ def files_follow_transaction():
             except OSError:
                 log.warning("could not remove the orphan file %s", name)
         raise
+    else:
+        if outer is not None:  # nested: the enclosing action may still fail and must remove these too
+            outer.extend(written)
     finally:
         _written.reset(token)
