@@ -24,6 +24,7 @@ from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
+from dxboard.core.storage import NO_SPACE, files_follow_transaction, is_storage_failure
 from dxboard.core.uploads import UploadError, check_upload
 from dxboard.units.models import Unit
 
@@ -69,6 +70,21 @@ class IdempotencyConflict(FeedbackError):
 
 class RateLimited(FeedbackError):
     status = 429
+
+
+class StorageFailed(FeedbackError):
+    """The files could not be written (a full disk): nothing was stored; the phone may retry later."""
+
+    status = 503
+
+
+def _save_photo(**fields) -> Photo:
+    try:
+        return Photo.objects.create(**fields)
+    except OSError as exc:
+        if is_storage_failure(exc):
+            raise StorageFailed(NO_SPACE) from exc
+        raise
 
 
 def _snap(report: Report) -> dict:
@@ -217,7 +233,7 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
     now = timezone.now()
     for _attempt in range(5):
         try:
-            with transaction.atomic():
+            with files_follow_transaction(), transaction.atomic():
                 report = Report.objects.create(
                     code=_next_code(now), access_key=secrets.token_urlsafe(18), idempotency_key=idempotency_key,
                     body_hash=digest, category=category, description=description.strip(),
@@ -228,8 +244,8 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
                 PersonalData.objects.create(report=report, name=name.strip()[:200], phone=phone.strip()[:30],
                                             email=email.strip()[:254], consent=consent, consent_at=now)
                 for item in checked:
-                    Photo.objects.create(report=report, file=item.content, original_name=item.original_name,
-                                         content_type=item.content_type, sha256=item.sha256)
+                    _save_photo(report=report, file=item.content, original_name=item.original_name,
+                                content_type=item.content_type, sha256=item.sha256)
                 _event(report, "received")
                 record(actor=None, action="feedback.submit", obj=report, after=_snap(report))
         except IntegrityError:
@@ -383,6 +399,7 @@ def resume(report: Report, *, acting_user=None, note: str = "") -> Report:
     return report
 
 
+@files_follow_transaction()
 @transaction.atomic
 def answer(report: Report, *, acting_user, text: str, evidence=()) -> Answer:
     """Publish the unit's answer. An on-site report needs evidence (an after-photo or a document)."""
@@ -406,9 +423,8 @@ def answer(report: Report, *, acting_user, text: str, evidence=()) -> Answer:
     reply = Answer.objects.create(report=report, assignment=assignment, unit=report.unit, text=text.strip(),
                                   answered_by=acting_user, answered_at=now)
     for item in checked:
-        photo = Photo.objects.create(report=report, role=Photo.Role.EVIDENCE, file=item.content,
-                                     original_name=item.original_name, content_type=item.content_type,
-                                     sha256=item.sha256)
+        photo = _save_photo(report=report, role=Photo.Role.EVIDENCE, file=item.content,
+                            original_name=item.original_name, content_type=item.content_type, sha256=item.sha256)
         reply.evidence.add(photo)
     report.status, report.answered_at = Status.ANSWERED, now
     report.save()

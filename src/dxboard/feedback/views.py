@@ -47,6 +47,7 @@ def new(request):
     consent = ConsentVersion.current()
     form = ReportForm(request.POST or None, request.FILES or None,
                       initial={"idempotency_key": str(uuid.uuid4())})
+    status = 400
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
@@ -61,6 +62,7 @@ def new(request):
                 if _wants_json(request):
                     return JsonResponse({"errors": [str(exc)]}, status=exc.status)
                 form.add_error(None, str(exc))
+                status = exc.status  # 503 when the disk is full: the phone's outbox tries again later
             else:
                 keys = request.session.get(SESSION_KEYS, {})
                 keys[report.code] = report.access_key
@@ -74,7 +76,7 @@ def new(request):
     categories = Category.objects.filter(active=True)
     response = render(request, "feedback/new.html", {"form": form, "consent": consent, "categories": categories,
                                                       "basemap": basemap.province_map()},
-                      status=400 if form.errors else 200)
+                      status=status if form.errors else 200)
     if not _device(request):
         response.set_cookie(DEVICE_COOKIE, secrets.token_hex(16), max_age=3 * 365 * 86400, httponly=True,
                             samesite="Lax", secure=request.is_secure())

@@ -17,6 +17,7 @@ from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
+from dxboard.core.storage import NO_SPACE, files_follow_transaction, is_storage_failure
 from dxboard.core.uploads import check_upload
 
 from . import scoring
@@ -189,6 +190,7 @@ def save_answer(*, acting_user, answer: Answer, expected_version: int, **fields)
     return answer
 
 
+@files_follow_transaction()
 @transaction.atomic
 def attach_evidence(*, acting_user, answer: Answer, upload, summary: str, document_number: str = "",
                     document_date: datetime.date | None = None, issuer: str = "") -> Evidence:
@@ -200,10 +202,16 @@ def attach_evidence(*, acting_user, answer: Answer, upload, summary: str, docume
     if not summary.strip():
         raise _refuse(gettext_noop("Evidence needs a summary (trích yếu)."))
     checked = check_upload(upload)
-    evidence = Evidence.objects.create(
-        answer=answer, summary=summary.strip()[:500], document_number=document_number.strip(),
-        document_date=document_date, issuer=issuer.strip(), file=checked.content, original_name=checked.original_name,
-        content_type=checked.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=acting_user)
+    try:
+        evidence = Evidence.objects.create(
+            answer=answer, summary=summary.strip()[:500], document_number=document_number.strip(),
+            document_date=document_date, issuer=issuer.strip(), file=checked.content,
+            original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
+            sha256=checked.sha256, uploaded_by=acting_user)
+    except OSError as exc:
+        if is_storage_failure(exc):
+            raise _refuse(NO_SPACE) from exc
+        raise
     record(actor=acting_user, action="index.attach_evidence", obj=evidence, after=snapshot(evidence))
     return evidence
 
@@ -354,6 +362,28 @@ def compute_results(*, acting_user, campaign: Campaign, basis: str = scoring.VER
         record(actor=acting_user, action="index.compute_results", obj=snapshot_obj,
                after={"inputs_sha256": snapshot_obj.inputs_sha256, "basis": basis})
     return snapshot_obj
+
+
+@transaction.atomic
+def request_recompute(*, acting_user, campaign: Campaign, basis: str = scoring.VERIFIED):
+    """Queue a recomputation of the official result for the worker (`index.recompute`, see jobs.py).
+    Until it has run, the current official result is what every page serves."""
+    from dxboard.jobs.models import Job
+    from dxboard.jobs.queue import enqueue
+
+    from .jobs import RECOMPUTE
+
+    if not is_admin(acting_user):
+        raise _refuse(gettext_noop("Only the standing office may compute results."), cls=NotAllowed)
+    if campaign.official_id is None:
+        raise _refuse(gettext_noop("This campaign has no official result to recompute yet."))
+    waiting = Job.objects.filter(kind=RECOMPUTE, status=Job.Status.QUEUED, payload__campaign=campaign.pk).first()
+    if waiting is not None:
+        return waiting
+    job, _created = enqueue(RECOMPUTE, {"campaign": campaign.pk, "basis": basis, "user": acting_user.pk})
+    record(actor=acting_user, action="index.request_recompute", obj=campaign,
+           after={"job": job.pk, "basis": basis, "official": campaign.official_id})
+    return job
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ class IndexConfig(AppConfig):
     def ready(self):
         from dxboard.core.panels import register
 
+        from . import jobs  # noqa: F401  registers the job handler
         from .panels import home_panels
 
         register(home_panels)

@@ -162,6 +162,7 @@ CAMPAIGN_ACTIONS = {
     "open": actions.open_campaign,
     "fill": _fill,
     "compute": lambda **kw: actions.compute_results(**kw),
+    "recompute": actions.request_recompute,
     "provisional": actions.publish_provisional,
     "finalise": actions.finalise_campaign,
     "publish": actions.publish,

@@ -21,6 +21,7 @@ from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
+from dxboard.core.storage import files_follow_transaction
 from dxboard.core.uploads import check_upload
 from dxboard.workdays.calendar import Calendar
 
@@ -92,6 +93,7 @@ def _today() -> datetime.date:
 
 
 # -- documents, plans, tasks -----------------------------------------------------------------------
+@files_follow_transaction()
 @transaction.atomic
 def create_document(*, acting_user, number: str, date: datetime.date, issuer: str, title: str,
                     kind: str = DirectiveDocument.Kind.PLAN, upload=None, is_demo: bool = False) -> DirectiveDocument:
@@ -200,6 +202,7 @@ def _reporting_unit(user, task: Task):
     return next((u for u in task.coordinating_units.all() if u.pk in allowed), task.lead_unit)
 
 
+@files_follow_transaction()
 @transaction.atomic
 def report_progress(*, acting_user, task: Task, percent: int, text: str, uploads=()) -> ProgressReport:
     _require_reporter(acting_user, task)

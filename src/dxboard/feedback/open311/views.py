@@ -286,7 +286,7 @@ def create_request(request, fmt):
             ip="",  # a keyed client relays many citizens from one address: limited per device only
             source="open311", api_client=client)
     except actions.FeedbackError as exc:
-        raise Open311Error(exc.status if exc.status in (400, 409, 429) else 400, str(exc)) from None
+        raise Open311Error(exc.status if exc.status in (400, 409, 429, 503) else 400, str(exc)) from None
     row = {"service_request_id": report.code, "token": str(report.token),
            "service_notice": "", "account_id": ""}
     return render(fmt, "service_requests", "request", [row])
