@@ -1,5 +1,10 @@
 import pytest
 
+# The apps' fixtures the fuzz targets build on (a feedback intake with categories; a campaign on the small
+# index framework). `_media` is autouse there and here: files go to a temporary MEDIA_ROOT.
+from tests.dxboard.feedback.conftest import _media, fb, make_report  # noqa: F401
+from tests.dxboard.index.conftest import campaign, small_framework, sub_a  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():

@@ -63,8 +63,7 @@ def rolled_back(run):
     return result
 
 
-# -- the self-assessment form -------------------------------------------------------------------------
-from tests.dxboard.index.conftest import campaign, small_framework, sub_a  # noqa: E402, F401 — fixtures
+# -- the self-assessment form (fixtures from tests/dxboard/index/conftest.py, see conftest.py here) ----
 
 
 @FUZZ

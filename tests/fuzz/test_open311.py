@@ -18,7 +18,7 @@ from schemathesis import checks
 
 from dxboard.feedback import actions
 from dxboard.feedback.models import PersonalData, Photo, Report
-from tests.dxboard.feedback.conftest import _media, fb, jpeg_with_gps, make_report  # noqa: F401 — fixtures
+from tests.dxboard.feedback.conftest import jpeg_with_gps
 
 EXAMPLES = int(os.environ.get("DXBOARD_FUZZ_EXAMPLES", "8"))
 SPEC = yaml.safe_load((Path(__file__).with_name("open311.yaml")).read_text(encoding="utf-8"))

@@ -9,7 +9,12 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
+
+from dxboard.core.i18n import bilingual
+from dxboard.core.uploads import UploadError, check_upload
 
 COLUMNS = ["metric", "unit", "unit_name", "period", "numerator", "denominator"]
 
@@ -45,19 +50,39 @@ def _rows(header, records) -> list[dict]:
     return rows
 
 
+def checked_bytes(upload_file) -> bytes:
+    """The bytes of an uploaded .xlsx (through the platform's upload check: content, zip bomb, size) or .csv
+    (size and emptiness; its content is checked row by row). Any other name is refused: UploadError."""
+    name = (upload_file.name or "").lower()
+    if name.endswith(".xlsx"):
+        return check_upload(upload_file, allowed=("xlsx",)).content.read()
+    if not name.endswith(".csv"):
+        raise UploadError(bilingual(gettext_noop("This kind of file is not accepted. Accepted: %(kinds)s."),
+                                    {"kinds": ".csv, .xlsx"}))
+    limit = settings.UPLOAD_MAX_BYTES
+    data = upload_file.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError(bilingual(gettext_noop("The file is larger than the limit of %(mb)s MB."),
+                                    {"mb": limit // 2**20}))
+    if not data:
+        raise UploadError(bilingual(gettext_noop("The file is empty.")))
+    return data
+
+
 def read(data: bytes, filename: str) -> list[dict]:
-    """Rows as dicts from a CSV (UTF-8, comma or semicolon) or XLSX file. ValueError if unreadable."""
+    """Rows as dicts from a CSV (UTF-8, comma or semicolon) or XLSX file. ValueError (bilingual) if unreadable."""
     if filename.lower().endswith(".xlsx"):
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 — any parse failure is "not a workbook"
-            raise ValueError("not an XLSX workbook") from exc
+            raise ValueError(bilingual(gettext_noop("The file cannot be read as an Excel workbook."))) from exc
         records = list(wb.worksheets[0].iter_rows(values_only=True))
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValueError("not UTF-8 text") from exc
+            raise ValueError(bilingual(gettext_noop("The CSV file is not UTF-8 text: save it as “CSV UTF-8”."))) \
+                from exc
         dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
         records = list(csv.reader(io.StringIO(text), delimiter=dialect))
     if not records:
