@@ -9,7 +9,6 @@ import uuid
 import pytest
 from django.test import Client
 
-
 # Token-authenticated endpoints: no cookie authenticates them, so a forged cross-site POST has nothing to ride on.
 TOKEN_AUTHENTICATED = {
     "open311/v2/": "Open311 GeoReport v2: a POST needs the client's api_key in the body (test_open311); "

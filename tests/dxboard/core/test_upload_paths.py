@@ -16,7 +16,6 @@ from PIL import Image
 
 from dxboard.core.uploads import UploadError, check_upload
 from tests.dxboard.core.test_uploads import jpeg, png_header_claiming
-from tests.dxboard.feedback.conftest import fb, make_report, photo  # noqa: F401 — fixtures
 
 LIMIT = 2**20  # the size cap, lowered to 1 MB for the "limit + 1 byte" file so the test stays small
 
