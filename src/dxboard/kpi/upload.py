@@ -9,12 +9,11 @@ from __future__ import annotations
 import csv
 import io
 
-from django.conf import settings
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 
 from dxboard.core.i18n import bilingual
-from dxboard.core.uploads import UploadError, check_upload
+from dxboard.core.uploads import check_text_upload, check_upload
 
 COLUMNS = ["metric", "unit", "unit_name", "period", "numerator", "denominator"]
 
@@ -52,21 +51,10 @@ def _rows(header, records) -> list[dict]:
 
 def checked_bytes(upload_file) -> bytes:
     """The bytes of an uploaded .xlsx (through the platform's upload check: content, zip bomb, size) or .csv
-    (size and emptiness; its content is checked row by row). Any other name is refused: UploadError."""
-    name = (upload_file.name or "").lower()
-    if name.endswith(".xlsx"):
+    (name, size and emptiness; its content is checked row by row). Raises UploadError."""
+    if (upload_file.name or "").lower().endswith(".xlsx"):
         return check_upload(upload_file, allowed=("xlsx",)).content.read()
-    if not name.endswith(".csv"):
-        raise UploadError(bilingual(gettext_noop("This kind of file is not accepted. Accepted: %(kinds)s."),
-                                    {"kinds": ".csv, .xlsx"}))
-    limit = settings.UPLOAD_MAX_BYTES
-    data = upload_file.read(limit + 1)
-    if len(data) > limit:
-        raise UploadError(bilingual(gettext_noop("The file is larger than the limit of %(mb)s MB."),
-                                    {"mb": limit // 2**20}))
-    if not data:
-        raise UploadError(bilingual(gettext_noop("The file is empty.")))
-    return data
+    return check_text_upload(upload_file, (".csv", ".xlsx"))
 
 
 def read(data: bytes, filename: str) -> list[dict]:

@@ -250,9 +250,61 @@ class KpiUpload(Previewed):
         upload.checked_bytes(SimpleUploadedFile(name, data))
 
 
+class FrameworkImport(Path):
+    """The office imports an index framework (YAML, iMeta CSV or XLSX)."""
+    allowed = ("xlsx",)
+
+    def setup(self, request):
+        self.client, self.url = self.login(self.personas["admin"]), "/index/frameworks/"
+
+    def data(self, upload, item):
+        return {"file": upload, "year": 2026}
+
+    def stored(self):
+        from dxboard.index.models import Framework
+
+        return (Framework.objects.count(),)
+
+    def check(self, name, data):
+        from dxboard.core.uploads import check_text_upload
+
+        if name.lower().endswith(".xlsx"):
+            check_upload(SimpleUploadedFile(name, data), allowed=("xlsx",))
+        check_text_upload(SimpleUploadedFile(name, data), (".yaml", ".yml", ".csv", ".xlsx"))
+
+
+class BoundaryUpload(Path):
+    """The office uploads the communes' boundaries (GeoJSON): parsed, checked and written anew."""
+    allowed = ()
+
+    def setup(self, request):
+        from dxboard.index import reports
+
+        self.province = reports.province_unit()
+        self.client, self.url = self.login(self.personas["admin"]), reverse("index:boundary-upload")
+
+    def data(self, upload, item):
+        return {"file": upload}
+
+    def stored(self):
+        from dxboard.index import boundaries
+
+        return (boundaries.path_for(self.province.code).exists(),)
+
+    def check(self, name, data):
+        from dxboard.index import boundaries
+
+        try:
+            boundaries.check_size(len(data))
+            boundaries.validate(data)
+        except boundaries.BoundaryError as exc:
+            raise UploadError(str(exc)) from exc
+
+
 PATHS = {"feedback-report": FeedbackReport, "feedback-answer": FeedbackAnswer, "open311": Open311,
          "steering-progress": SteeringProgress, "index-evidence": IndexEvidence, "index-excel-form": IndexExcelForm,
-         "steering-plan-import": SteeringPlanImport, "itprojects-import": ItRegistryImport, "kpi-upload": KpiUpload}
+         "steering-plan-import": SteeringPlanImport, "itprojects-import": ItRegistryImport, "kpi-upload": KpiUpload,
+         "framework-import": FrameworkImport, "boundary-upload": BoundaryUpload}
 
 from tests.dxboard.index.conftest import campaign, small_framework, sub_a  # noqa: E402, F401 — fixtures
 from tests.dxboard.steering.conftest import holidays, make_task, plan  # noqa: E402, F401 — fixtures
