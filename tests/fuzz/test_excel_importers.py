@@ -15,7 +15,7 @@ import os
 import openpyxl
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("DXBOARD_FUZZ_EXAMPLES", "12"))
@@ -68,6 +68,7 @@ def rolled_back(run):
 
 @FUZZ
 @given(changes=edits(12, 12))
+@example(changes=[])  # the file as handed out
 def test_self_assessment_form(sub_a, personas, changes):
     from dxboard.index import actions, excel
 
@@ -85,6 +86,7 @@ def test_self_assessment_form(sub_a, personas, changes):
 # -- the steering plan import -------------------------------------------------------------------------
 @FUZZ
 @given(changes=edits(6, 15))
+@example(changes=[])  # the file as handed out
 def test_steering_plan_import(tree, personas, changes):
     from dxboard.steering import actions, excel
     from dxboard.steering.models import Task
@@ -123,6 +125,7 @@ def registry(tree):
 
 @FUZZ
 @given(changes=edits(6, 30))
+@example(changes=[])  # the file as handed out
 def test_it_registry_import(registry, personas, changes):
     from dxboard.itprojects import actions, excel
     from dxboard.itprojects.models import System
@@ -164,6 +167,7 @@ def kpi_metric(db):
 
 @FUZZ
 @given(changes=edits(4, 7))
+@example(changes=[])  # the file as handed out
 def test_kpi_upload_xlsx(tree, personas, kpi_metric, changes):
     from dxboard.kpi import upload
 
@@ -196,6 +200,7 @@ def engine_workbooks(tmp_path_factory):
 
 @FUZZ
 @given(changes=edits(8, 12))
+@example(changes=[])  # the file as handed out
 def test_framework_workbook(tmp_path_factory, engine_workbooks, changes):
     import dxindex
 
@@ -211,6 +216,7 @@ def test_framework_workbook(tmp_path_factory, engine_workbooks, changes):
 
 @FUZZ
 @given(changes=edits(6, 8))
+@example(changes=[])  # the file as handed out
 def test_data_workbook(tmp_path_factory, engine_workbooks, changes):
     import dxindex
 

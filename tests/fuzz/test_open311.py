@@ -12,7 +12,7 @@ import schemathesis
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
 
@@ -83,6 +83,9 @@ def _media_file(kind: str, n: int):
 
 @FUZZ
 @given(fields=form_fields, files=media, fmt=st.sampled_from(["json", "xml"]))
+@example(fields={"service_code": "road", "lat": "21.27", "long": "106.19", "attribute[size]": "small",
+                 "description": "Ổ gà", "first_name": "An", "email": "an@example.org"}, files=["gps"], fmt="json")
+@example(fields={"service_code": "procedure", "address_string": "Số 2", "description": "Hồ sơ"}, files=[], fmt="xml")
 def test_open311_post_parser_answers_clearly(client, open311_data, fields, files, fmt):
     before = (Report.objects.count(), PersonalData.objects.count(), Photo.objects.count())
     data = {"api_key": open311_data, **fields}
