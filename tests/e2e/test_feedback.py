@@ -196,3 +196,98 @@ def test_office_routes_and_the_commune_answers(open_page, live_server, setup, tr
     assert Report.objects.get(pk=report.pk).answers.get().evidence.count() == 1
     w2.shot("feedback-office-answered")
     w2.assert_clean()
+
+
+CENTROIDS = {"A": (21.2731, 106.1946, 30.0), "B": (21.1861, 106.0763, 25.0)}
+
+
+def _screen_point(page, unit_pk, dx=0.0, dy=0.0):
+    """Where on the screen the map shows the point dx, dy km from a commune's centroid."""
+    page.locator("#pick-svg").scroll_into_view_if_needed()
+    return page.evaluate(
+        """([pk, dx, dy]) => {
+            const svg = document.getElementById("pick-svg");
+            const cell = document.querySelector(`.fb-cell[data-unit="${pk}"]`);
+            const pt = svg.createSVGPoint();
+            pt.x = parseFloat(cell.dataset.x) + dx; pt.y = parseFloat(cell.dataset.y) + dy;
+            const s = pt.matrixTransform(svg.getScreenCTM());
+            return [s.x, s.y, parseFloat(cell.dataset.x) + dx, parseFloat(cell.dataset.y) + dy];
+        }""", [unit_pk, dx, dy])
+
+
+def test_citizen_picks_the_point_on_the_offline_map(open_page, live_server, setup, tree):
+    """No GPS: the citizen taps the map (drawn from the communes' centroids, nothing from another host),
+    zooms in, taps the exact place; the commune of that cell is chosen, and the stored report has the
+    point and the commune. Then a second report where the citizen corrects the commune the map chose."""
+    from playwright.sync_api import expect
+
+    from dxboard.feedback import basemap
+    from dxboard.feedback.models import Report
+    from dxboard.units.models import Unit
+
+    for name, (lat, lon, area) in CENTROIDS.items():
+        Unit.objects.filter(pk=tree[name].pk).update(latitude=lat, longitude=lon, area_km2=area)
+    a, b = tree["A"].pk, tree["B"].pk
+    w = open_page(viewport=PHONE)
+    page = w.page
+    page.goto(live_server.url + "/feedback/new/")
+    page.locator("#id_category").select_option(label="Thủ tục hành chính")
+    page.locator("#id_description").fill("Biển báo giao thông bị đổ")
+    expect(page.locator("#pick-svg .fb-cell")).to_have_count(2)
+    x, y, *_ = _screen_point(page, b, 0.4, 0.2)
+    page.mouse.click(x, y)
+    expect(page.locator("#id_commune")).to_have_value(str(b))
+    expect(page.locator("#map-status")).to_contain_text(tree["B"].name)
+    full_box = page.locator("#pick-svg").get_attribute("viewBox")
+    page.locator("#map-zoom-in").click()
+    page.locator("#map-zoom-in").click()
+    zoomed = [float(v) for v in page.locator("#pick-svg").get_attribute("viewBox").split()]
+    assert zoomed[2] == pytest.approx(float(full_box.split()[2]) / 4)
+    # a drag moves the zoomed map and does not move the chosen point
+    chosen = page.locator("#id_latitude").input_value()
+    box = page.locator("#pick-svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 - 60, box["y"] + box["height"] / 2 - 20, steps=6)
+    page.mouse.up()
+    panned = [float(v) for v in page.locator("#pick-svg").get_attribute("viewBox").split()]
+    assert panned[0] > zoomed[0] and panned[1] > zoomed[1] and page.locator("#id_latitude").input_value() == chosen
+    x, y, km_x, km_y = _screen_point(page, b, -0.5, 0.3)  # zoomed in: one pixel is a few metres
+    page.mouse.click(x, y)
+    page.locator("#id_consent").check()
+    w.shot("feedback-phone-map-picked")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#send").click()
+    page.wait_for_url("**/feedback/r/**")
+    report = Report.objects.get(code=page.locator("#tracking-code").inner_text())
+    drawn = basemap.province_map()
+    lat, lon = basemap.Projection(drawn["lat0"], drawn["lon0"]).to_latlon(km_x, km_y)
+    assert report.location_source == "map" and report.commune_id == b
+    assert report.latitude == pytest.approx(lat, abs=0.0005) and report.longitude == pytest.approx(lon, abs=0.0005)
+
+    # the map proposes the commune of the tapped cell; the citizen knows better and changes it
+    page.goto(live_server.url + "/feedback/new/")
+    page.locator("#id_category").select_option(label="Thủ tục hành chính")
+    page.locator("#id_description").fill("Cống thoát nước bị tắc ở ranh giới hai phường")
+    x, y, km_x, km_y = _screen_point(page, b, 0.0, 0.0)
+    page.mouse.click(x, y)
+    expect(page.locator("#id_commune")).to_have_value(str(b))
+    page.locator("#id_commune").select_option(str(a))
+    page.locator("#id_consent").check()
+    page.locator("#send").click()
+    page.wait_for_url("**/feedback/r/**")
+    second = Report.objects.get(code=page.locator("#tracking-code").inner_text())
+    assert second.commune_id == a and second.latitude == pytest.approx(CENTROIDS["B"][0], abs=0.002)
+    w.assert_clean()
+
+
+def test_manifest_icons_are_served_as_png(open_page, live_server, setup):
+    w = open_page(viewport=PHONE)
+    page = w.page
+    page.goto(live_server.url + "/feedback/")
+    manifest = page.request.get(live_server.url + page.locator("link[rel=manifest]").get_attribute("href")).json()
+    for icon in [i for i in manifest["icons"] if i["type"] == "image/png"]:
+        response = page.request.get(live_server.url + icon["src"])
+        assert response.status == 200 and response.headers["content-type"] == "image/png"
+        assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"
+    w.assert_clean()

@@ -14,6 +14,7 @@ import secrets
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -24,8 +25,9 @@ from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
 from dxboard.core.uploads import UploadError, check_upload
+from dxboard.units.models import Unit
 
-from . import deadlines, video
+from . import basemap, deadlines, video
 from .models import (
     HANDLING_STATUSES,
     Answer,
@@ -33,6 +35,7 @@ from .models import (
     Assignment,
     Category,
     ConsentVersion,
+    DailyCounter,
     Extension,
     PersonalData,
     Photo,
@@ -127,11 +130,23 @@ def body_hash(fields: dict, photo_bytes: list[bytes]) -> str:
 
 
 def _next_code(now: datetime.datetime) -> str:
+    """The next tracking code of the day. Must run inside the report's transaction: the counter's
+    row stays locked until the report is committed (or rolled back, giving the number back)."""
     day = timezone.localtime(now).date()
     prefix = f"PAKN.{day:%Y%m%d}."
-    last = Report.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
-    number = int(last.rsplit(".", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    counter = DailyCounter.objects.filter(day=day)
+    if not counter.update(last=F("last") + 1):
+        # First report of the day (or the first since the counter existed): start after the codes
+        # already given that day, compared as numbers ("10000" sorts before "9999" as text).
+        given = Report.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        start = max((int(c.rsplit(".", 1)[1]) for c in given), default=0)
+        try:
+            with transaction.atomic():
+                DailyCounter.objects.create(day=day, last=start + 1)
+        except IntegrityError:  # another submission created the row first: take the next number
+            counter.update(last=F("last") + 1)
+    number = counter.values_list("last", flat=True).get()
+    return f"{prefix}{number:04d}"  # a fifth digit past 9,999 (the field holds up to 999,999)
 
 
 SPAM = re.compile(r"https?://|www\.|(.)\1{9,}", re.IGNORECASE)
@@ -177,6 +192,11 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
         raise FeedbackError(gettext_noop("The location is not a valid latitude and longitude."))
     if not (has_point or commune or address.strip() or address_id):
         raise FeedbackError(gettext_noop("Please give a location: your position, a point, or a commune and address."))
+    if commune is None and has_point:
+        # A point without a commune (GPS, the map, Open311's lat/long): the commune whose cell holds it,
+        # so that routing by commune works; none when the point is outside the province.
+        found = basemap.nearest_commune(latitude, longitude)
+        commune = Unit.objects.filter(pk=found).first() if found else None
     device_hash, ip_hash = _hash(device_id), _hash(ip)
     hour_ago = timezone.now() - datetime.timedelta(hours=1)
     recent = Report.objects.filter(created_at__gte=hour_ago)
@@ -552,6 +572,9 @@ def forget_reporter(report: Report, *, acting_user=None) -> Report:
         personal.save()
     before = _snap(report)
     Report.objects.filter(pk=report.pk).update(device_hash="", ip_hash="")
+    # a phone's file name may carry a name or a place ("IMG_nha_anh_An.jpg"); the photos themselves were
+    # re-encoded without EXIF when they came in, and stay with the public report
+    Photo.objects.filter(report=report, role=Photo.Role.REPORT).update(original_name="")
     report.refresh_from_db()
     _event(report, "anonymised", public=False)
     record(actor=acting_user, action="feedback.forget_reporter", obj=report, before=before, after=_snap(report))

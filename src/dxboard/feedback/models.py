@@ -393,3 +393,16 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} {self.kind}"
+
+
+class DailyCounter(models.Model):
+    """The last tracking number given on a day (PAKN.YYYYMMDD.NNNN). One row per day, incremented by
+    an UPDATE that holds the row's lock until the report is committed, so two submissions never get
+    the same number on PostgreSQL (SQLite serialises writers anyway). Past 9,999 the number simply
+    gets a fifth digit; lists order reports by time, never by the text of the code."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import actions, duplicates, figures, routing
+from . import actions, basemap, duplicates, figures, ranges, routing
 from .filtersets import PublicReportFilterSet, ReportFilterSet
 from .forms import AnswerForm, ClassifyForm, ExtensionForm, NoteForm, RateForm, ReopenForm, ReportForm, RouteForm
 from .models import Category, ConsentVersion, Extension, Photo, Report, Status
@@ -72,7 +72,8 @@ def new(request):
         elif _wants_json(request):
             return JsonResponse({"errors": [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]}, status=400)
     categories = Category.objects.filter(active=True)
-    response = render(request, "feedback/new.html", {"form": form, "consent": consent, "categories": categories},
+    response = render(request, "feedback/new.html", {"form": form, "consent": consent, "categories": categories,
+                                                      "basemap": basemap.province_map()},
                       status=400 if form.errors else 200)
     if not _device(request):
         response.set_cookie(DEVICE_COOKIE, secrets.token_hex(16), max_age=3 * 365 * 86400, httponly=True,
@@ -185,7 +186,7 @@ def photo(request, uid):
         allowed = _citizen_key(request, report)
     if not allowed:
         raise Http404
-    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
+    response = ranges.media_response(request, p.file, p.content_type, etag=p.sha256)
     if p.content_type == "application/pdf":
         response["Content-Disposition"] = f'attachment; filename="{p.uid}.pdf"'
     response["Cache-Control"] = "private, max-age=3600"
@@ -207,16 +208,29 @@ def public(request):
 
 
 def map_points(points, width=360, height=300):
-    """Points scaled into an SVG box (no tiles: nothing is loaded from another host)."""
+    """Reports as dots on the communes' map (basemap.py), or scaled into a bare box when no commune
+    has a centroid. Nothing is loaded from another host."""
     if not points:
         return None
+    drawn = basemap.province_map()
+    if drawn:
+        r = round(drawn["width"] / 80, 3)  # about 4.5 px on a phone, whatever the province's size
+        dots = [{"report": rep, "x": round(x, 3), "y": round(y, 3)}
+                for rep, la, lo in points for x, y in [basemap.project(drawn, la, lo)]]
+        return {"x0": drawn["x0"], "y0": drawn["y0"], "width": drawn["width"], "height": drawn["height"],
+                "cells": drawn["cells"], "dots": dots, "r": r}
     lats, lons = [p[1] for p in points], [p[2] for p in points]
     la0, la1, lo0, lo1 = min(lats), max(lats), min(lons), max(lons)
     span_la, span_lo = max(la1 - la0, 0.01), max(lo1 - lo0, 0.01)
     pad = 12
     dots = [{"report": r, "x": round(pad + (lo - lo0) / span_lo * (width - 2 * pad), 1),
              "y": round(height - pad - (la - la0) / span_la * (height - 2 * pad), 1)} for r, la, lo in points]
-    return {"width": width, "height": height, "dots": dots}
+    return {"x0": 0, "y0": 0, "width": width, "height": height, "dots": dots, "r": 5}
+
+
+# PNGs for installers (Android needs 192 and 512, one maskable); drawn by scripts/feedback_icons.py.
+ICONS = [("icon-192.png", "192x192", "image/png", "any"), ("icon-512.png", "512x512", "image/png", "any"),
+         ("icon-maskable-512.png", "512x512", "image/png", "maskable"), ("icon.svg", "any", "image/svg+xml", "any")]
 
 
 def manifest(request):
@@ -225,7 +239,8 @@ def manifest(request):
     data = {"name": f"Phản ánh, kiến nghị — {province_name()}".rstrip(" —"), "short_name": "PAKN", "lang": "vi",
             "start_url": reverse("feedback:home"), "scope": reverse("feedback:home"), "display": "standalone",
             "background_color": "#ffffff", "theme_color": "#0b5394",
-            "icons": [{"src": static("feedback/icon.svg"), "sizes": "any", "type": "image/svg+xml"}]}
+            "icons": [{"src": static(f"feedback/{name}"), "sizes": sizes, "type": kind, "purpose": purpose}
+                      for name, sizes, kind, purpose in ICONS]}
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"
     return response

@@ -187,12 +187,14 @@ def test_merge_keeps_reporters_informed(make_report, personas, tree, mailoutbox,
 
 
 def test_forget_anonymises_and_keeps_the_report(make_report):
-    r = make_report(device_id="phone", ip="10.0.0.1")
+    r = make_report("road", device_id="phone", ip="10.0.0.1", photos=[photo("nha-Nguyen-Van-An.jpg")])
+    assert r.photos.get().original_name == "nha-Nguyen-Van-An.jpg"
     actions.forget_reporter(r)
     p = PersonalData.objects.get(report=r)
     assert (p.name, p.phone, p.email) == ("", "", "") and p.anonymised_at
     r.refresh_from_db()
     assert r.description and r.device_hash == "" and r.ip_hash == ""
+    assert r.photos.count() == 1 and r.photos.get().original_name == ""  # the photo stays, its file name goes
 
 
 def test_audit_rows_hold_no_personal_data(make_report, personas, tree):

@@ -175,6 +175,28 @@ def test_pwa_manifest_and_service_worker(client, db):
     assert sw.status_code == 200 and b"addEventListener" in sw.content
 
 
+def test_manifest_icons_are_real_pngs_of_the_declared_sizes(client, db):
+    """Installers (Android's WebAPK) need PNG icons of 192 and 512 pixels, and a maskable one."""
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    icons = json.loads(client.get(reverse("feedback:manifest")).content)["icons"]
+    pngs = [i for i in icons if i["type"] == "image/png"]
+    assert {i["sizes"] for i in pngs} >= {"192x192", "512x512"}
+    assert any("maskable" in i["purpose"].split() for i in pngs)
+    for icon in pngs:
+        path = finders.find(icon["src"].removeprefix("/static/"))
+        assert path, icon["src"]
+        with open(path, "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+        with Image.open(path) as image:
+            image.load()  # decodes the whole file: a truncated PNG fails here
+            assert image.format == "PNG" and "x".join(map(str, image.size)) == icon["sizes"]
+            if "maskable" in icon["purpose"]:
+                # a maskable icon fills its square: the corners a launcher may crop are not transparent
+                assert image.convert("RGBA").getpixel((0, 0))[3] == 255
+
+
 def test_no_inline_script_or_style(client, fb):
     for url in (reverse("feedback:home"), reverse("feedback:new"), reverse("feedback:public")):
         html = client.get(url).content.decode()

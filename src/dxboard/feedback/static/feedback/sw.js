@@ -1,9 +1,9 @@
 /* Service worker of the citizen app: pages from the network when there is one, else from the cache
  * (the report form then keeps the report in IndexedDB until the network returns). */
 "use strict";
-var CACHE = "pakn-v1";
+var CACHE = "pakn-v2";  // new shell (map, PNG icon): old caches are dropped on activate
 var SHELL = ["/feedback/", "/feedback/new/", "/static/feedback/feedback.css", "/static/feedback/citizen.js",
-             "/static/feedback/icon.svg"];
+             "/static/feedback/icon.svg", "/static/feedback/icon-192.png"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).catch(function () {}));
