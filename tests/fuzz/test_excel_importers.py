@@ -148,7 +148,7 @@ def _kpi_read_and_store(data: bytes, name: str, officer):
     try:
         rows = upload.read(data, name)
     except ValueError as exc:  # the page shows it on the file field
-        assert str(exc).strip()
+        clear(exc)
         return
     _clean, errors = actions.validate(rows, user=officer, first_row=2)
     for row, message in errors:
