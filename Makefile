@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DXBOARD := $(VENV)/bin/dxboard
 # `dxboard` defaults to the dev settings; the tests always use their own (scripts/run-tests).
 
-.PHONY: run test lint bench fuzz venv messages clean
+.PHONY: run test lint audit bench fuzz venv messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -26,11 +26,19 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -r src -lll  # no high-severity finding
 
+# Known vulnerabilities of the installed dependencies, from PyPI's JSON API. --strict: a dependency that
+# could not be audited is a failure (without it pip-audit says "No known vulnerabilities found" having
+# audited nothing). Not part of `make test`: it needs PyPI's per-release JSON (/pypi/<name>/<version>/json),
+# which the development machines' PyPI access does not serve (404), and the OSV database is not reachable.
+audit: venv
+	$(VENV)/bin/pip-audit -s pypi --strict --skip-editable --progress-spinner off
+
 test: venv lint
 	scripts/ensure-chromium
 	scripts/run-tests
 
-# The property-based API checks with many more examples than the bounded run inside `make test`.
+# The fuzz targets (REST API and Open311 under schemathesis, the Open311 form parser, every importer) with
+# many more examples than the bounded run inside `make test`.
 fuzz: venv
 	DXBOARD_FUZZ_EXAMPLES=300 DJANGO_SETTINGS_MODULE=dxboard.settings.test $(PY) -m pytest tests/fuzz -q
 

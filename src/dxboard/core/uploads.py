@@ -133,3 +133,21 @@ def check_upload(upload, allowed: tuple[str, ...] = tuple(KINDS), max_bytes: int
     stored_name = f"{uuid.uuid4().hex}{KINDS[kind][1][0]}"
     return CheckedFile(ContentFile(data, name=stored_name), name, kind, KINDS[kind][0], len(data),
                        hashlib.sha256(data).hexdigest())
+
+
+def check_text_upload(upload, suffixes: tuple[str, ...], max_bytes: int | None = None) -> bytes:
+    """The bytes of an uploaded text file (CSV, YAML) that its importer then parses row by row: the name must
+    end in one of `suffixes`, the size be under the cap, the file not be empty. Raises UploadError."""
+    max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
+    name = clean_name(upload.name or "")
+    if PurePath(name).suffix.lower() not in suffixes:
+        raise _error(gettext_noop("This kind of file is not accepted. Accepted: %(kinds)s."),
+                     {"kinds": ", ".join(suffixes)})
+    if upload.size is not None and upload.size > max_bytes:
+        raise _error(gettext_noop("The file is larger than the limit of %(mb)s MB."), {"mb": max_bytes // 2**20})
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _error(gettext_noop("The file is larger than the limit of %(mb)s MB."), {"mb": max_bytes // 2**20})
+    if not data:
+        raise _error(gettext_noop("The file is empty."))
+    return data

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 import dxindex
 from dxboard.accounts.models import Role
 from dxboard.accounts.permissions import can, is_admin, roles
+from dxboard.core.uploads import UploadError, check_text_upload, check_upload
 
 from . import actions
 from .forms import CampaignForm, EvidenceForm, FrameworkImportForm, ReviewForm
@@ -53,12 +54,16 @@ def framework_list(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
+                # A workbook goes through the upload check (content, zip bomb, size); YAML through the text one.
+                content = (check_upload(upload, allowed=("xlsx",)).content.read()
+                           if upload.name.lower().endswith(".xlsx") else
+                           check_text_upload(upload, (".yaml", ".yml", ".csv", ".xlsx")))
                 framework, created = import_framework(
-                    upload.read(), upload.name, acting_user=request.user, year=form.cleaned_data["year"],
+                    content, upload.name, acting_user=request.user, year=form.cleaned_data["year"],
                     decision_number=form.cleaned_data["decision_number"],
                     decision_date=form.cleaned_data["decision_date"],
                     effective_from=form.cleaned_data["effective_from"])
-            except dxindex.InputError as exc:
+            except (dxindex.InputError, UploadError) as exc:
                 form.add_error("file", str(exc))
             else:
                 messages.success(request, _("Framework imported.") if created else

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxboard.accounts.permissions import is_admin
-from dxboard.core.uploads import UploadError, check_upload
+from dxboard.core.uploads import UploadError
 from dxboard.units.models import Unit
 
 from . import actions, dashboards, exports, feedback_feed, periods, rollup, upload
@@ -187,13 +187,7 @@ def upload_page(request):
         if form.is_valid():
             f = form.cleaned_data["file"]
             try:
-                if f.name.lower().endswith(".xlsx"):
-                    checked = check_upload(f, allowed=("xlsx",))
-                    data = checked.content.read()
-                else:
-                    if f.size > 5 * 2**20:
-                        raise UploadError(_("The file is too large."))
-                    data = f.read()
+                data = upload.checked_bytes(f)
                 rows = upload.read(data, f.name)
             except (UploadError, ValueError) as exc:
                 form.add_error("file", str(exc))

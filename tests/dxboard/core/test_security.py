@@ -49,3 +49,63 @@ def test_responses_carry_security_headers(client, db, path):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+# -- personal data and secrets of the feedback and KPI flows never reach the logs ----------------------
+NAME, PHONE, EMAIL = "Trần Thị Bình", "0987654321", "binh.tran@example.org"
+
+
+@pytest.fixture
+def all_logs(caplog, capfd):
+    """Everything logged, formatted as the console handler would (tracebacks included), and what reached
+    stderr/stdout at the file-descriptor level (the handler writes there)."""
+    caplog.set_level(logging.DEBUG)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def read():
+        out, err = capfd.readouterr()
+        return "\n".join([formatter.format(r) + str(getattr(r, "args", "")) for r in caplog.records] + [out, err])
+
+    return read
+
+
+def test_no_personal_data_api_key_or_source_token_reaches_the_logs(client, tree, personas, fb, all_logs, settings,
+                                                                    tmp_path):
+    from dxboard.feedback import actions as feedback
+    from dxboard.feedback.models import PersonalData
+    from dxboard.kpi import actions as kpi
+    from tests.dxboard.feedback.conftest import photo
+    from tests.dxboard.kpi.conftest import make_metric
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # A citizen's report through the page, with name, phone and e-mail; then one refused (bad e-mail, no photo).
+    form = {"idempotency_key": "log-1", "category": fb["road"].pk, "description": "Ổ gà trước cổng trường",
+            "latitude": "21.2731", "longitude": "106.1946", "location_source": "gps", "commune": tree["A"].pk,
+            "address": "Số 1", "name": NAME, "phone": PHONE, "email": EMAIL, "consent": "on", "photos": photo()}
+    assert client.post("/feedback/new/", form).status_code in (200, 302)
+    assert PersonalData.objects.filter(phone=PHONE).exists()  # the flow really ran
+    client.post("/feedback/new/", form | {"idempotency_key": "log-2", "email": EMAIL + "@@", "photos": ""})
+    # An Open311 client's POST with its api_key, a refused one, and a wrong key.
+    _, api_key = feedback.create_api_client("log test", acting_user=None)
+    o311 = {"api_key": api_key, "service_code": "procedure", "description": "Hồ sơ", "address_string": "Số 2",
+            "first_name": "Bình", "last_name": "Trần Thị", "phone": PHONE, "email": EMAIL}
+    assert client.post("/open311/v2/requests.json", o311).status_code == 200
+    assert client.post("/open311/v2/requests.json", o311 | {"service_code": "nope"}).status_code == 404
+    assert client.post("/open311/v2/requests.json", o311 | {"api_key": api_key[::-1]}).status_code == 403
+    # A KPI source system pushing with its token: accepted, refused rows, and a wrong token.
+    metric = make_metric()
+    _system, token = kpi.create_source_system(acting_user=personas["admin"], code="vbdh", name="QLVB",
+                                              metrics=[metric])
+    row = {"metric": metric.code, "unit": tree["A"].code, "period": "2026-W02", "numerator": 9, "denominator": 10}
+
+    def push(rows, key):
+        return client.post("/api/v1/kpi/observations/", {"observations": rows}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {key}").status_code
+
+    assert push([row], token) == 200
+    assert push([row | {"unit": "NOPE"}], token) == 400
+    assert push([row], token[::-1]) in (401, 403)
+    logged = all_logs()
+    assert "Not Found" in logged or "Bad Request" in logged or "Forbidden" in logged  # the refusals were logged
+    for secret in (NAME, PHONE, EMAIL, "binh.tran", api_key, api_key[::-1], token, token[::-1]):
+        assert secret not in logged, f"{secret!r} reached the logs"

@@ -102,3 +102,15 @@ def test_office_files_pass_with_a_random_stored_name():
     checked = check_upload(upload("../../etc/Báo cáo.xlsx", buf.getvalue()))
     assert checked.kind == "xlsx" and checked.original_name == "Báo cáo.xlsx"
     assert checked.content.name.endswith(".xlsx") and "Báo" not in checked.content.name
+
+
+def test_text_uploads_are_checked_by_name_size_and_emptiness(settings):
+    from dxboard.core.uploads import check_text_upload
+
+    settings.UPLOAD_MAX_BYTES = 1024
+    assert check_text_upload(upload("khung.yaml", b"code: x\n"), (".yaml", ".yml")) == b"code: x\n"
+    for name, data, words in [("khung.yaml.php", b"code: x", "Accepted: .yaml, .yml"), ("a.yaml", b"", "empty"),
+                              ("big.yaml", b"#" * 1025, "limit")]:
+        with pytest.raises(UploadError) as err:
+            check_text_upload(upload(name, data), (".yaml", ".yml"))
+        assert words in str(err.value) and " / " in str(err.value)

@@ -265,3 +265,15 @@ def test_sensitive_locations_are_coarsened_and_hidden_reports_left_out(client, m
     assert data[0]["address"] == "Phường Bắc Giang" and data[0]["media_url"] == ""
     response, _ = get(client, f"requests/{hidden.code}", "json")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("path", "fmt"), [("services/a%0Ab.json", "json"), ("requests/%C2%84.xml", "xml"),
+                                           ("nothing-here", "json")])
+def test_a_path_the_api_does_not_have_is_a_georeport_error_not_an_html_page(client, db, path, fmt):
+    response = client.get(BASE + path)
+    assert response.status_code == 404
+    data = parse(response, fmt)
+    if fmt == "json":
+        assert data == [{"code": 404, "description": "not found"}]
+    else:
+        assert data.tag == "errors" and data.find("error/code").text == "404"

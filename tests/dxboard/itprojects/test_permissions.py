@@ -30,7 +30,10 @@ def _objects(unit):
             Review: Review.objects.create(campaign=campaign, system=system)}
 
 
-@pytest.mark.parametrize("model", [System, DataSet, Link, Review], ids=lambda m: m.__name__)
+MODELS = [System, DataSet, Link, Review]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_restrict_matches_the_rules(tree, personas, model, persona, action):

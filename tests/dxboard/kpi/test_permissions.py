@@ -20,7 +20,10 @@ def _objects(unit, metric, rule):
                                                         threshold=0.8)}
 
 
-@pytest.mark.parametrize("model", [Observation, Alert], ids=lambda m: m.__name__)
+MODELS = [Observation, Alert]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_restrict_matches_the_rules(tree, personas, model, persona, action):

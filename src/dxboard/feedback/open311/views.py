@@ -230,6 +230,13 @@ def token(request, fmt, token):
     return render(fmt, "service_requests", "request", [{"service_request_id": r.code, "token": str(r.token)}])
 
 
+@csrf_exempt
+def not_found(request, path):
+    """A path the API does not have (an id with characters no code uses, a missing format): the error list in
+    the format asked for (XML when the path ends in .xml, JSON otherwise)."""
+    return error("xml" if path.endswith(".xml") else "json", 404, "not found")
+
+
 def _float(value: str, name: str):
     try:
         return float(value)

@@ -51,25 +51,28 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ProgressInputSerializer, responses={201: ProgressReportSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
+        task = self._task(pk)  # another unit's task is a 404 whatever the body: its existence is not told
         data = ProgressInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = _call(actions.report_progress, acting_user=request.user, task=self._task(pk), **data.validated_data)
+        report = _call(actions.report_progress, acting_user=request.user, task=task, **data.validated_data)
         return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ExtensionInputSerializer, responses={201: ExtensionSerializer})
     @action(detail=True, methods=["post"])
     def extension(self, request, pk=None):
+        task = self._task(pk)
         data = ExtensionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ext = _call(actions.request_extension, acting_user=request.user, task=self._task(pk), **data.validated_data)
+        ext = _call(actions.request_extension, acting_user=request.user, task=task, **data.validated_data)
         return Response(ExtensionSerializer(ext).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DeclareInputSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def declare(self, request, pk=None):
+        task = self._task(pk)
         data = DeclareInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decl = _call(actions.declare_completion, acting_user=request.user, task=self._task(pk),
+        decl = _call(actions.declare_completion, acting_user=request.user, task=task,
                      **data.validated_data)
         return Response({"id": decl.pk, "status": decl.status}, status=status.HTTP_201_CREATED)
 
@@ -84,9 +87,10 @@ class ExtensionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=DecideInputSerializer, responses={200: ExtensionSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        extension = self.get_object()
         data = DecideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ext = _call(actions.decide_extension, acting_user=request.user, extension=self.get_object(),
+        ext = _call(actions.decide_extension, acting_user=request.user, extension=extension,
                     approve=data.validated_data["approve"], note=data.validated_data.get("note", ""))
         return Response(ExtensionSerializer(ext).data)
 
@@ -100,8 +104,9 @@ class DeclarationViewSet(viewsets.GenericViewSet):
     @extend_schema(request=DecideInputSerializer, responses={200: None})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        declaration = self.get_object()
         data = DecideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decl = _call(actions.decide_completion, acting_user=request.user, declaration=self.get_object(),
+        decl = _call(actions.decide_completion, acting_user=request.user, declaration=declaration,
                      confirm=data.validated_data["approve"], note=data.validated_data.get("note", ""))
         return Response({"id": decl.pk, "status": decl.status})
