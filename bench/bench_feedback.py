@@ -177,24 +177,26 @@ def _measure(url: str, filled: dict, seconds: float, media: Path) -> dict:
         load(server.port, lambda w, n: Call("POST", bare_path), concurrency=8, count=16)
         load(server.port, lambda w, n: form(f"warmp-{w}-{n}", True), concurrency=2, count=4)
 
-        base = load(server.port, lambda w, n: Call("POST", bare_path), concurrency=8, seconds=seconds)
+        base = load(server.port, lambda w, n: Call("POST", bare_path), concurrency=8, seconds=seconds,
+                    servers=(server,))
         measured = load(server.port, lambda w, n: form(f"s-{w}-{n}", False), concurrency=8, seconds=seconds,
-                        on_response=created)
+                        servers=(server,), on_response=created)
         out["submit"] = {"measured": measured, "baseline_bare_insert": base,
                          **verdict(measured, **TARGETS["submit"])}
 
         base = load(server.port, lambda w, n: Call("POST", bare_path, photo_body, {"Content-Type": photo_type}),
-                    concurrency=4, seconds=seconds)
+                    concurrency=4, seconds=seconds, servers=(server,))
         measured = load(server.port, lambda w, n: form(f"p-{w}-{n}", True), concurrency=4, seconds=seconds,
-                        on_response=created)
+                        servers=(server,), on_response=created)
         out["submit_photo"] = {"photo_bytes": len(photo), "photo_pixels": "4000x3000", "measured": measured,
                                "baseline_bare_insert_same_upload": base, **verdict(measured, **TARGETS["submit_photo"])}
 
         status, body = server.get("/open311/v2/requests.json")
         rows = len(json.loads(body))
-        base = load(server.port, lambda w, n: Call("GET", "/bench/bare/select"), concurrency=8, seconds=seconds)
+        base = load(server.port, lambda w, n: Call("GET", "/bench/bare/select"), concurrency=8, seconds=seconds,
+                    servers=(server,))
         measured = load(server.port, lambda w, n: Call("GET", "/open311/v2/requests.json"), concurrency=8,
-                        seconds=seconds)
+                        seconds=seconds, servers=(server,))
         out["list"] = {"rows": rows, "bytes": len(body), "measured": measured, "baseline_bare_select": base,
                        **verdict(measured, **TARGETS["list"])}
     # every submission that got a success answer is stored, once

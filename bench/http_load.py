@@ -66,6 +66,7 @@ class Server:
                  env: dict | None = None):
         self.port = free_port()
         self.workers, self.threads = workers, threads
+        self.database = urlparse(database_url).path.lstrip("/")
         self.env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "benchsite.settings",
                     "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "bench")]),
                     "DB_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING", **(env or {})}
@@ -104,6 +105,12 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by this server's processes and by the PostgreSQL backends of its database
+        (all of them: the bench's own connection is idle during a measure)."""
+        return process_cpu(lambda pid, pgid, cmd: pgid == self.process.pid
+                           or (cmd.startswith(b"postgres:") and f" {self.database} ".encode() in cmd))
+
     def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
@@ -123,6 +130,24 @@ class Server:
             conn.close()
 
 
+def process_cpu(select) -> float:
+    """Σ user + system CPU seconds of the live processes for which select(pid, pgid, cmdline) is true."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_bytes()
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (comm) "
+        if select(int(entry.name), int(fields[2]), cmd):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 @dataclass
 class Call:
     method: str
@@ -134,10 +159,13 @@ class Call:
 
 
 def load(port: int, make_call, *, concurrency: int, seconds: float | None = None, count: int | None = None,
-         on_response=None) -> dict:
+         on_response=None, servers: tuple[Server, ...] = ()) -> dict:
     """Send `make_call(worker, n)` requests from `concurrency` keep-alive connections until `seconds`
     have passed or `count` requests were sent. `on_response(worker, n, status, body)` may inspect each
-    answer (e.g. to follow a version number); an exception in it counts as an error."""
+    answer (e.g. to follow a version number); an exception in it counts as an error. With `servers`, the
+    CPU they and their database used is measured too: the cost of a request, whatever else runs on the
+    machine, and the rate two idle cores would allow at that cost."""
+    cpu_before = sum(s.cpu_seconds() for s in servers)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -185,7 +213,14 @@ def load(port: int, make_call, *, concurrency: int, seconds: float | None = None
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
-    return summary(latencies, errors, wall, concurrency)
+    out = summary(latencies, errors, wall, concurrency)
+    if servers and latencies:
+        cpu = sum(s.cpu_seconds() for s in servers) - cpu_before
+        out["server_and_db_cpu_ms_per_request"] = round(cpu / len(latencies) * 1000, 2)
+        out["per_second_on_2_idle_cores_at_that_cost"] = round(2 / (cpu / len(latencies)), 1) if cpu else None
+        load1, _, _ = os.getloadavg()
+        out["load_average_1m_after"] = round(load1, 2)
+    return out
 
 
 def summary(latencies: list[float], errors: list[str], wall: float, concurrency: int) -> dict:
