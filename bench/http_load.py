@@ -105,11 +105,11 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
-    def cpu_seconds(self) -> float:
+    def cpu_by_pid(self) -> dict[int, float]:
         """CPU time used so far by this server's processes and by the PostgreSQL backends of its database
-        (all of them: the bench's own connection is idle during a measure)."""
-        return process_cpu(lambda pid, pgid, cmd: pgid == self.process.pid
-                           or (cmd.startswith(b"postgres:") and f" {self.database} ".encode() in cmd))
+        (all of them: the bench's own connection is idle during a measure), by process."""
+        return process_cpu_by_pid(lambda pid, pgid, cmd: pgid == self.process.pid
+                                  or (cmd.startswith(b"postgres:") and f" {self.database} ".encode() in cmd))
 
     def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -130,10 +130,10 @@ class Server:
             conn.close()
 
 
-def process_cpu(select) -> float:
-    """Σ user + system CPU seconds of the live processes for which select(pid, pgid, cmdline) is true."""
+def process_cpu_by_pid(select) -> dict[int, float]:
+    """{pid: user + system CPU seconds} of the live processes for which select(pid, pgid, cmdline) is true."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -144,8 +144,8 @@ def process_cpu(select) -> float:
             continue
         fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (comm) "
         if select(int(entry.name), int(fields[2]), cmd):
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return found
 
 
 @dataclass
@@ -165,7 +165,20 @@ def load(port: int, make_call, *, concurrency: int, seconds: float | None = None
     answer (e.g. to follow a version number); an exception in it counts as an error. With `servers`, the
     CPU they and their database used is measured too: the cost of a request, whatever else runs on the
     machine, and the rate two idle cores would allow at that cost."""
-    cpu_before = sum(s.cpu_seconds() for s in servers)
+    # CPU per process, sampled while the load runs: a process that ends (a database connection closed
+    # after DB_CONN_MAX_AGE) keeps the CPU it used until its last sample
+    cpu_start = {pid: t for s in servers for pid, t in s.cpu_by_pid().items()}
+    cpu_seen = dict(cpu_start)
+    sampling = threading.Event()
+
+    def sample() -> None:
+        while not sampling.wait(0.5):
+            for srv in servers:
+                cpu_seen.update(srv.cpu_by_pid())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if servers:
+        sampler.start()
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -214,8 +227,13 @@ def load(port: int, make_call, *, concurrency: int, seconds: float | None = None
         t.join()
     wall = time.perf_counter() - start
     out = summary(latencies, errors, wall, concurrency)
+    if servers:
+        sampling.set()
+        sampler.join()
+        for srv in servers:
+            cpu_seen.update(srv.cpu_by_pid())
     if servers and latencies:
-        cpu = sum(s.cpu_seconds() for s in servers) - cpu_before
+        cpu = sum(t - cpu_start.get(pid, 0.0) for pid, t in cpu_seen.items())
         out["server_and_db_cpu_ms_per_request"] = round(cpu / len(latencies) * 1000, 2)
         out["per_second_on_2_idle_cores_at_that_cost"] = round(2 / (cpu / len(latencies)), 1) if cpu else None
         load1, _, _ = os.getloadavg()
