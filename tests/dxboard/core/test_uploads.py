@@ -102,3 +102,27 @@ def test_office_files_pass_with_a_random_stored_name():
     checked = check_upload(upload("../../etc/Báo cáo.xlsx", buf.getvalue()))
     assert checked.kind == "xlsx" and checked.original_name == "Báo cáo.xlsx"
     assert checked.content.name.endswith(".xlsx") and "Báo" not in checked.content.name
+
+
+def test_max_edge_scales_a_phone_photo_down_and_keeps_small_ones():
+    """Citizens' 12-megapixel photos are stored at most `max_edge` pixels wide or high (aspect kept);
+    without `max_edge`, or when smaller, the size is unchanged."""
+    big = jpeg(size=(4000, 3000))
+    stored = check_upload(upload("anh.jpg", big, "image/jpeg"), max_edge=2000)
+    with Image.open(io.BytesIO(stored.content.read())) as image:
+        assert image.size == (2000, 1500) and image.format == "JPEG"
+    tall = check_upload(upload("doc.png", _png(900, 2400), "image/png"), max_edge=1200)
+    with Image.open(io.BytesIO(tall.content.read())) as image:
+        assert image.size == (450, 1200)
+    whole = check_upload(upload("anh.jpg", big, "image/jpeg"))
+    with Image.open(io.BytesIO(whole.content.read())) as image:
+        assert image.size == (4000, 3000)
+    small = check_upload(upload("anh.jpg", jpeg(size=(640, 480)), "image/jpeg"), max_edge=2000)
+    with Image.open(io.BytesIO(small.content.read())) as image:
+        assert image.size == (640, 480)
+
+
+def _png(width: int, height: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 120, 200)).save(buf, "PNG")
+    return buf.getvalue()
