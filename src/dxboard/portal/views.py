@@ -9,8 +9,10 @@ publication stamp, so that a publication made through any process shows at once 
 
 import functools
 import hashlib
+from types import SimpleNamespace
 
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -26,12 +28,18 @@ from dxboard.index.views import framework_tree, previous_official, scorecard_dat
 PUBLIC_CACHE_SECONDS = 60
 
 
-def publication_stamp() -> str:
-    """A digest of what the public pages depend on: the campaigns holding an official result (status,
-    name, result, publication, grade bands). One small query."""
-    rows = Campaign.objects.filter(official__isnull=False).order_by("pk").values_list(
-        "pk", "status", "name", "official_id", "published_at", "grade_bands", "framework_id")
-    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:16]
+_STAMPED = ("pk", "status", "name", "official_id", "published_at", "grade_bands", "framework_id")
+
+
+def _official_campaigns() -> list[tuple]:
+    """What the public pages depend on: the campaigns holding an official result (status, name, result,
+    publication, grade bands). One small query."""
+    return list(Campaign.objects.filter(official__isnull=False).order_by("pk").values_list(*_STAMPED))
+
+
+def publication_stamp(rows: list[tuple] | None = None) -> str:
+    """A digest of `_official_campaigns()`: it changes with anything the public pages show."""
+    return hashlib.sha256(repr(_official_campaigns() if rows is None else rows).encode()).hexdigest()[:16]
 
 
 def public_cache(view):
@@ -78,12 +86,18 @@ def _snapshot_meta(snapshot_id: int) -> dict:
 
 
 def ranking_page(request, pk: int):
-    campaign = get_object_or_404(_published().defer("official__payload"), pk=pk)
+    # The stamp's query also gives what the page shows of the campaign: one query when the table is cached.
+    rows = _official_campaigns()
+    found = [dict(zip(_STAMPED, r, strict=True)) for r in rows
+             if r[0] == pk and r[1] == Campaign.Status.PUBLISHED]
+    if not found:
+        raise Http404
+    campaign = SimpleNamespace(**found[0])
     meta = _snapshot_meta(campaign.official_id)
     node = request.GET.get("node") or meta["root"]
     if node not in meta["shown"]:
         node = meta["root"]
-    key = f"portal:ranking:{pk}:{publication_stamp()}:{node}:{get_language()}"
+    key = f"portal:ranking:{pk}:{publication_stamp(rows)}:{node}:{get_language()}"
     table = cache.get(key)
     if table is None:
         full = Campaign.objects.select_related("official").get(pk=pk)
