@@ -9,6 +9,7 @@ drops EXIF (GPS included) and anything smuggled after the image data.
 import dataclasses
 import hashlib
 import io
+import math
 import uuid
 import zipfile
 from pathlib import PurePath
@@ -86,11 +87,18 @@ def _check_zip(data: bytes) -> None:
         raise _error(gettext_noop("The file expands to too much data (a possible zip bomb)."))
 
 
-def reencode_image(data: bytes, kind: str) -> bytes:
+def reencode_image(data: bytes, kind: str, max_edge: int | None = None) -> bytes:
+    """The image decoded and encoded again (nothing but pixels survives). With `max_edge`, a larger
+    image is scaled down to fit: a JPEG is then decoded at a reduced scale directly (libjpeg's DCT
+    scaling), which with the smaller encode makes a 12-megapixel phone photo about 4× cheaper."""
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
+            if max_edge and max(image.size) > max_edge:
+                scale = max_edge / max(image.size)
+                image.draft(None, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+                image.thumbnail((max_edge, max_edge), reducing_gap=None)
             image.load()
             out = io.BytesIO()
             if kind == "jpeg":
@@ -105,8 +113,10 @@ def reencode_image(data: bytes, kind: str) -> bytes:
         raise _error(gettext_noop("The image cannot be read; it may be damaged.")) from exc
 
 
-def check_upload(upload, allowed: tuple[str, ...] = tuple(KINDS), max_bytes: int | None = None) -> CheckedFile:
-    """Validate an uploaded file (Django UploadedFile) and return safe content to store."""
+def check_upload(upload, allowed: tuple[str, ...] = tuple(KINDS), max_bytes: int | None = None,
+                 max_edge: int | None = None) -> CheckedFile:
+    """Validate an uploaded file (Django UploadedFile) and return safe content to store; images larger
+    than `max_edge` pixels on their long side are scaled down to it."""
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     name = clean_name(upload.name or "")
     if upload.size is not None and upload.size > max_bytes:
@@ -127,7 +137,7 @@ def check_upload(upload, allowed: tuple[str, ...] = tuple(KINDS), max_bytes: int
     if kind in ("docx", "xlsx"):
         _check_zip(data)
     if kind in ("jpeg", "png"):
-        data = reencode_image(data, kind)
+        data = reencode_image(data, kind, max_edge)
     if kind == "pdf" and (b"/JavaScript" in data or b"/Launch" in data):
         raise _error(gettext_noop("PDF files with embedded scripts are not accepted."))
     stored_name = f"{uuid.uuid4().hex}{KINDS[kind][1][0]}"

@@ -27,6 +27,22 @@ def _num(value) -> float | None:
     return round(float(value), 6)
 
 
+def _plain(values: list) -> list:
+    """_num of each value of a list made by numpy's tolist() (floats, NaN for missing)."""
+    return [None if v != v else round(v, 6) for v in values]
+
+
+def _rows(frame: pd.DataFrame, index: list) -> list[dict]:
+    """{column: _num(value)} for each row of `frame`, in the order of `index`."""
+    columns = list(frame.columns)
+    data = frame.reindex(index).to_numpy(dtype=float).tolist()
+    return [dict(zip(columns, _plain(row), strict=True)) for row in data]
+
+
+def _column(frame: pd.DataFrame, column: str, index: list) -> list:
+    return _plain(frame[column].reindex(index).to_numpy(dtype=float).tolist())
+
+
 def root_code(engine: dxindex.Framework) -> str:
     roots = [c for c in engine.aggregates if not engine.by_code[c].parents]
     return roots[-1] if roots else engine.codes[-1]
@@ -55,13 +71,12 @@ def rank_intervals(points: pd.DataFrame, maxima: pd.DataFrame, parts: list[str],
     # units, where comparing every pair would need draws × units² memory at national scale.
     ranks = stats.rank_desc(np.nan_to_num(scores, nan=-1.0).T)  # units × draws
     nominal_rank = stats.rank_desc(np.nan_to_num(nominal, nan=-1.0))
-    out = {}
-    for i, unit in enumerate(points.index):
-        r = ranks[i]
-        out[str(unit)] = {"nominal": int(nominal_rank[i]), "median": float(np.median(r)),
-                          "q05": int(np.percentile(r, 5, method="lower")),
-                          "q95": int(np.percentile(r, 95, method="higher"))}
-    return out
+    # per unit over its draws, one call each for all units (three numpy calls per unit took ~0.5 s nationally)
+    medians = np.median(ranks, axis=1)
+    q05 = np.percentile(ranks, 5, axis=1, method="lower")
+    q95 = np.percentile(ranks, 95, axis=1, method="higher")
+    return {str(unit): {"nominal": int(nominal_rank[i]), "median": float(medians[i]), "q05": int(q05[i]),
+                        "q95": int(q95[i])} for i, unit in enumerate(points.index)}
 
 
 def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot, bool]:
@@ -77,16 +92,19 @@ def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot
     parts = main_indices(engine, root)
     intervals = rank_intervals(result.points, result.max_points, parts)
     names = {s.unit.code: (s.unit.name, s.unit.kind) for s in submissions}
+    # Row by row as plain lists (what _num does, per value): .loc per unit and frame took seconds nationally.
+    index = list(result.scores.index)
+    points, values, maxima = (_rows(frame, index) for frame in (result.points, result.scores, result.max_points))
+    ranked = [c for c in result.ranks.columns if c in parts or c == root]
+    ranks = _rows(result.ranks[ranked], index)
+    missing = {state: _column(frame, root, index) for state, frame in result.state_points.items()
+               if state != "submitted"}
     units = {}
-    for code in result.scores.index:
+    for i, code in enumerate(index):
         units[str(code)] = {
             "name": names[code][0], "kind": names[code][1],
-            "points": {c: _num(v) for c, v in result.points.loc[code].items()},
-            "values": {c: _num(v) for c, v in result.scores.loc[code].items()},
-            "max": {c: _num(v) for c, v in result.max_points.loc[code].items()},
-            "ranks": {c: _num(v) for c, v in result.ranks.loc[code].items() if c in parts or c == root},
-            "missing": {state: _num(frame.loc[code, root]) for state, frame in result.state_points.items()
-                        if state != "submitted"},
+            "points": points[i], "values": values[i], "max": maxima[i], "ranks": ranks[i],
+            "missing": {state: column[i] for state, column in missing.items()},
             "interval": intervals.get(str(code)),
         }
     nodes = [{"code": c, "name": engine.by_code[c].name_vi or c, "name_en": engine.by_code[c].name_en,

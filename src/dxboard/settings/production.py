@@ -25,3 +25,5 @@ STORAGES = {
     "default": {"BACKEND": "dxboard.core.storage.FileSystemStorage"},  # no partial or orphan file
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The public Open311 list is cached this many seconds per process (feedback/open311/views.py).
+OPEN311_LIST_CACHE_SECONDS = env_int("OPEN311_LIST_CACHE_SECONDS", 30)

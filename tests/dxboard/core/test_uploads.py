@@ -114,3 +114,27 @@ def test_text_uploads_are_checked_by_name_size_and_emptiness(settings):
         with pytest.raises(UploadError) as err:
             check_text_upload(upload(name, data), (".yaml", ".yml"))
         assert words in str(err.value) and " / " in str(err.value)
+
+
+def test_max_edge_scales_a_phone_photo_down_and_keeps_small_ones():
+    """Citizens' 12-megapixel photos are stored at most `max_edge` pixels wide or high (aspect kept);
+    without `max_edge`, or when smaller, the size is unchanged."""
+    big = jpeg(size=(4000, 3000))
+    stored = check_upload(upload("anh.jpg", big, "image/jpeg"), max_edge=2000)
+    with Image.open(io.BytesIO(stored.content.read())) as image:
+        assert image.size == (2000, 1500) and image.format == "JPEG"
+    tall = check_upload(upload("doc.png", _png(900, 2400), "image/png"), max_edge=1200)
+    with Image.open(io.BytesIO(tall.content.read())) as image:
+        assert image.size == (450, 1200)
+    whole = check_upload(upload("anh.jpg", big, "image/jpeg"))
+    with Image.open(io.BytesIO(whole.content.read())) as image:
+        assert image.size == (4000, 3000)
+    small = check_upload(upload("anh.jpg", jpeg(size=(640, 480)), "image/jpeg"), max_edge=2000)
+    with Image.open(io.BytesIO(small.content.read())) as image:
+        assert image.size == (640, 480)
+
+
+def _png(width: int, height: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 120, 200)).save(buf, "PNG")
+    return buf.getvalue()

@@ -277,3 +277,24 @@ def test_a_path_the_api_does_not_have_is_a_georeport_error_not_an_html_page(clie
         assert data == [{"code": 404, "description": "not found"}]
     else:
         assert data.tag == "errors" and data.find("error/code").text == "404"
+
+
+def test_public_list_cache_in_production(client, answered, make_report, settings):
+    """With OPEN311_LIST_CACHE_SECONDS (production: 30), the public list is served from the cache until it
+    expires; lookups by id are never cached. Off in the other settings (as in every other test here)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.OPEN311_LIST_CACHE_SECONDS = 30
+    first, data = get(client, "requests", "json")
+    assert first["Cache-Control"] == "public, max-age=30" and len(data) == 1
+    newer = make_report(category="procedure")
+    again, data = get(client, "requests", "json")
+    assert again.content == first.content  # the cached list: the new report shows once it expires
+    _, data = get(client, "requests", "json", service_request_id=newer.code)
+    assert [r["service_request_id"] for r in data] == [newer.code]  # by id: always fresh
+    cache.clear()  # as if the 30 s had passed
+    _, data = get(client, "requests", "json")
+    assert newer.code in [r["service_request_id"] for r in data]
+    settings.OPEN311_LIST_CACHE_SECONDS = 0
+    assert "Cache-Control" not in client.get(f"{BASE}requests.json")
