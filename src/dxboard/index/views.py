@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 import dxindex
@@ -174,6 +175,13 @@ CAMPAIGN_ACTIONS = {
 }
 
 
+# What the office is told after an action, where "Done." would mislead (the job has only been queued).
+CAMPAIGN_DONE = {
+    "recompute": gettext_noop("Queued: the worker recomputes the official result; the current result is served "
+                              "until it has finished."),
+}
+
+
 @login_required
 @require_POST
 def campaign_action(request, pk: int):
@@ -186,7 +194,7 @@ def campaign_action(request, pk: int):
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, _(CAMPAIGN_DONE.get(name, "Done.")))
     return redirect("index:campaign", pk)
 
 

@@ -227,3 +227,20 @@ def test_grade_bands_are_configurable_per_campaign(login, personas, campaign, su
     assert campaign.grade_bands[0][0] == 0.9  # refused, unchanged
     leader = login(personas["leader"])
     assert leader.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "0; x"}).status_code == 404
+
+
+from tests.faults.test_worker_killed import published  # noqa: E402, F401  (fixture: a published campaign)
+
+
+def test_the_office_queues_a_recomputation_and_is_told_it_is_queued(login, personas, published):
+    from dxboard.audit.models import AuditEntry
+    from dxboard.jobs.models import Job
+
+    url = f"/index/campaigns/{published.pk}/action/"
+    assert login(personas["officer_a"]).post(url, {"action": "recompute"}).status_code == 404
+    assert not Job.objects.filter(kind="index.recompute").exists()
+    page = login(personas["admin"]).post(url, {"action": "recompute"}, follow=True).content.decode()
+    assert "Đã xếp hàng" in page and "Đã thực hiện." not in page
+    job = Job.objects.get(kind="index.recompute")
+    assert job.payload["campaign"] == published.pk and job.status == Job.Status.QUEUED
+    assert AuditEntry.objects.filter(action="index.request_recompute").count() == 1
