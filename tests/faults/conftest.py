@@ -9,7 +9,13 @@ import pytest
 from django.db import connection
 
 from tests.dxboard.feedback.conftest import _media, fb, make_report  # noqa: F401  (fixtures)
-from tests.dxboard.index.conftest import campaign, small_framework, sub_a, sub_b  # noqa: F401  (fixtures)
+from tests.dxboard.index.conftest import (  # noqa: F401  (fixtures)
+    campaign,
+    published,
+    small_framework,
+    sub_a,
+    sub_b,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"

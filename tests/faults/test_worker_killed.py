@@ -19,7 +19,6 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.dxboard.index.conftest import answer, fill
 from tests.dxboard.jobs.test_worker_crash import reminders  # noqa: F401  (fixture)
 from tests.smtp import smtp_server  # noqa: F401  (fixture)
 
@@ -58,29 +57,6 @@ def start_worker(*args: str, marker=None, hold_after="index.ResultSnapshot", **e
     env = subprocess_env(DATABASE_URL=database_url(), **env)
     return subprocess.Popen([sys.executable, "-c", SCRIPT, *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
-
-
-@pytest.fixture
-def published(campaign, sub_a, sub_b, personas):
-    """The campaign published: A 40 points, B 19 points of 50."""
-    from dxboard.index import actions
-
-    fill(sub_a, personas["officer_a"])
-    for code, fields in {"A1": {"value": "0"}, "A2": {"numerator": "1", "denominator": "4"},
-                         "B1": {"choice": "chu_tich"}, "B2": {"value": "2"}}.items():
-        a = answer(sub_b, code)
-        actions.save_answer(acting_user=personas["officer_b"], answer=a, expected_version=a.version, **fields)
-    for s, who in ((sub_a, personas["officer_a"]), (sub_b, personas["officer_b"])):
-        actions.submit(acting_user=who, submission=s)
-        actions.start_review(acting_user=personas["admin"], submission=s)
-        for a in s.answers.select_related("indicator", "submission__unit"):
-            actions.review_answer(acting_user=personas["admin"], answer=a, decision="accepted")
-        actions.accept_submission(acting_user=personas["admin"], submission=s)
-    actions.publish_provisional(acting_user=personas["admin"], campaign=campaign)
-    actions.finalise_campaign(acting_user=personas["admin"], campaign=campaign)
-    actions.publish(acting_user=personas["leader"], campaign=campaign)
-    campaign.refresh_from_db()
-    return campaign
 
 
 def public_points(client, campaign) -> dict:

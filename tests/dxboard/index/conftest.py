@@ -79,3 +79,26 @@ def fill(submission, user):
     actions.attach_evidence(acting_user=user, answer=answer(submission, "A1"), upload=jpeg_upload(),
                             summary="Kế hoạch CĐS 2025", document_number="12/KH-UBND",
                             document_date=datetime.date(2025, 1, 20), issuer="UBND phường")
+
+
+@pytest.fixture
+def published(campaign, sub_a, sub_b, personas):
+    """The campaign published: A 40 points, B 19 points of 50."""
+    from dxboard.index import actions
+
+    fill(sub_a, personas["officer_a"])
+    for code, fields in {"A1": {"value": "0"}, "A2": {"numerator": "1", "denominator": "4"},
+                         "B1": {"choice": "chu_tich"}, "B2": {"value": "2"}}.items():
+        a = answer(sub_b, code)
+        actions.save_answer(acting_user=personas["officer_b"], answer=a, expected_version=a.version, **fields)
+    for s, who in ((sub_a, personas["officer_a"]), (sub_b, personas["officer_b"])):
+        actions.submit(acting_user=who, submission=s)
+        actions.start_review(acting_user=personas["admin"], submission=s)
+        for a in s.answers.select_related("indicator", "submission__unit"):
+            actions.review_answer(acting_user=personas["admin"], answer=a, decision="accepted")
+        actions.accept_submission(acting_user=personas["admin"], submission=s)
+    actions.publish_provisional(acting_user=personas["admin"], campaign=campaign)
+    actions.finalise_campaign(acting_user=personas["admin"], campaign=campaign)
+    actions.publish(acting_user=personas["leader"], campaign=campaign)
+    campaign.refresh_from_db()
+    return campaign

@@ -229,9 +229,6 @@ def test_grade_bands_are_configurable_per_campaign(login, personas, campaign, su
     assert leader.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "0; x"}).status_code == 404
 
 
-from tests.faults.test_worker_killed import published  # noqa: E402, F401  (fixture: a published campaign)
-
-
 def test_the_office_queues_a_recomputation_and_is_told_it_is_queued(login, personas, published):
     from dxboard.audit.models import AuditEntry
     from dxboard.jobs.models import Job
