@@ -204,3 +204,30 @@ def test_the_autosaves_progress_query_equals_the_pages_progress(personas, sub_a)
     expected = progress(_answers(sub_a))
     assert expected["evidence"] == 1 and expected["answered"] == 4
     assert progress_of(sub_a) == expected
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_cached_evidence_form_is_the_rendered_one(language):
+    """The partial's evidence form comes from a cache: the same HTML as rendering it, ids of its own answer."""
+    from django.utils import translation
+
+    from dxboard.index.forms import EvidenceForm
+    from dxboard.index.templatetags.index_forms import for_answer, for_answer_as_p
+
+    with translation.override(language):
+        for pk in (7, 8, 7):
+            html = for_answer_as_p(EvidenceForm(), pk)
+            assert html == for_answer(EvidenceForm(), pk).as_p()
+            assert f'id="id_a{pk}_summary"' in html and f'id="id_a{pk + 1}_summary"' not in html
+        label = str(EvidenceForm.base_fields["summary"].label)  # in the language asked for
+        assert label in for_answer_as_p(EvidenceForm(), 9)
+        assert for_answer_as_p(EvidenceForm(), 9) != _in_other_language(language, EvidenceForm, 9)
+
+
+def _in_other_language(language, form_class, pk):
+    from django.utils import translation
+
+    from dxboard.index.templatetags.index_forms import for_answer_as_p
+
+    with translation.override("en" if language == "vi" else "vi"):
+        return for_answer_as_p(form_class(), pk)
