@@ -317,8 +317,9 @@ def review_answer(*, acting_user, answer: Answer, decision: str, note: str = "",
         answer.verified_denominator = cleaned.get("denominator")
         answer.verified_choice = cleaned.get("choice", "")
     answer.save()
-    points = scoring.points_by_indicator(submission, scoring.VERIFIED)
-    Answer.objects.filter(pk=answer.pk).update(verified_points=points.get(answer.indicator.code))
+    # the reviewed answer's verified points (the engine's numbers, computed for this one answer)
+    points = preview.answer_points(answer, submission, scoring.VERIFIED)
+    Answer.objects.filter(pk=answer.pk).update(verified_points=points)
     record(actor=acting_user, action="index.review_answer", obj=answer, before=before, after=snapshot(answer))
     return answer
 
