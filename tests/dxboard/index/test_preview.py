@@ -8,6 +8,7 @@ import random
 import pytest
 
 from .conftest import ROOT, fill
+from .conftest import answer as answer_of
 
 FRAMEWORKS = sorted((ROOT / "frameworks").glob("*.yaml"))
 
@@ -176,12 +177,10 @@ def test_a_save_stores_the_engines_points(personas, sub_a):
     """Through the action: what the form's preview stores is what the engine computes."""
     from dxboard.index import actions, scoring
 
-    from .conftest import answer
-
     inputs = {"A1": {"value": "1"}, "A2": {"numerator": "3", "denominator": "4"}, "B1": {"choice": "pho_chu_tich"},
               "B2": {"value": "3"}}
     for code, fields in inputs.items():
-        a = answer(sub_a, code)
+        a = answer_of(sub_a, code)
         read = a.version
         saved = actions.save_answer(acting_user=personas["officer_a"], answer=a, expected_version=read, **fields)
         assert saved.self_points == scoring.points_by_indicator(sub_a)[code]
@@ -194,11 +193,9 @@ def test_the_autosaves_progress_query_equals_the_pages_progress(personas, sub_a)
     from dxboard.index import actions
     from dxboard.index.views import _answers, progress, progress_of
 
-    from .conftest import answer
-
     assert progress_of(sub_a) == progress(_answers(sub_a))
     fill(sub_a, personas["officer_a"])
-    a = answer(sub_a, "B2")
+    a = answer_of(sub_a, "B2")
     actions.save_answer(acting_user=personas["officer_a"], answer=a, expected_version=a.version,
                         state="not_applicable", na_reason="không có trang")
     expected = progress(_answers(sub_a))
@@ -231,3 +228,17 @@ def _in_other_language(language, form_class, pk):
 
     with translation.override("en" if language == "vi" else "vi"):
         return for_answer_as_p(form_class(), pk)
+
+
+def test_an_autosave_reads_no_more_than_it_needs(login, personas, sub_a, django_assert_max_num_queries):
+    """The autosave's queries are counted: 26 when it ran the engine and re-read the answers for the
+    progress bars; now session, user, second factor, memberships, subtree, the answer, UPDATE, the
+    re-read row, audit row, savepoint and its release, evidence, progress. More means a regression."""
+    a = answer_of(sub_a, "B2")
+    client = login(personas["officer_a"])
+    client.post(f"/index/answers/{a.pk}/", {"version": a.version, "value": "6"}, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(13):
+        html = client.post(f"/index/answers/{a.pk}/", {"version": a.version + 1, "value": "1"},
+                           HTTP_HX_REQUEST="true").content.decode()
+    assert f'name="version" value="{a.version + 2}"' in html and 'hx-swap-oob="true"' in html
+    assert answer_of(sub_a, "B2").self_points == 4.0
