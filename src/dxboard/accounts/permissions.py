@@ -73,7 +73,9 @@ def scope(user, action: str, model=None):
         return set()
     # the subtree, like the memberships, read once per user object (once per request): a save asked
     # three times (the answer's lookup, the action's check, the partial's "may edit")
-    subtrees = user.__dict__.setdefault("_dx_subtrees", {})
+    subtrees = getattr(user, "_dx_subtrees", None)
+    if subtrees is None:
+        subtrees = user._dx_subtrees = {}
     key = frozenset(own)
     if key not in subtrees:
         subtrees[key] = frozenset(_subtree(own))
