@@ -23,6 +23,7 @@ values as in the demo), accepted, computed, finalised and published; and an open
   a campaign published meanwhile is on B's public home page at once (no stale cache); then the officers'
   saves alternate between A and B for the measure's duration, each sending the version the other
   process answered (any stale read would be a conflict, counted as an error).
+`--only save` (repeatable) runs just that measure, e.g. while working on the autosave.
 Targets: ranking >= 300/s at p95 <= 100 ms; save >= 50/s at p95 <= 300 ms; recompute <= 2 s; the two
 processes consistent. Exit status 1 when one is missed; 0 with "skipped" without PostgreSQL.
 """
@@ -51,6 +52,7 @@ TARGETS = {"ranking": {"min_per_second": 300, "max_p95_ms": 100},
            "recompute_s": 2.0}
 CSRF = "benchcsrf" + "y" * 23
 OFFICERS = 8
+MEASURES = ("ranking", "save", "recompute", "two_processes")
 VERSION = re.compile(rb'name="version" value="(\d+)"')
 
 
@@ -173,12 +175,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=None, help="duration of each measure (default 20)")
     parser.add_argument("--communes", type=int, default=3321)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--db", default="dxboard_bench_proof",
+                        help="name of the bench database (dropped and re-created): a different one per parallel run")
+    parser.add_argument("--only", choices=MEASURES, action="append",
+                        help="run only this measure (repeatable); default: all of them")
     args = parser.parse_args()
     seconds = args.seconds or (4 if args.quick else 20)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     started = machine()
     try:
-        url = bench_database("dxboard_bench_proof")
+        url = bench_database(args.db)
     except Exception as exc:  # noqa: BLE001 — no PostgreSQL here: say so
         args.out.write_text(json.dumps({"skipped": f"PostgreSQL not reachable: {exc}"}, indent=2))
         print("skipped:", exc)
@@ -193,7 +199,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     filled = _fill(args.communes)
     try:
-        result = _measure(url, filled, seconds)
+        result = _measure(url, filled, seconds, set(args.only or MEASURES))
     finally:
         from django.db import connections
 
@@ -340,7 +346,7 @@ def _two_processes(a: Server, b: Server, filled: dict, seconds: float) -> dict:
             "ok": all(checks.values()) and alternating["errors"] == 0 and alternating["requests"] > 0}
 
 
-def _measure(url: str, filled: dict, seconds: float) -> dict:
+def _measure(url: str, filled: dict, seconds: float, only: set[str]) -> dict:
     out = {}
     national = filled["national"]
     with Server(url) as a:
@@ -353,34 +359,38 @@ def _measure(url: str, filled: dict, seconds: float) -> dict:
         load(a.port, lambda w, n: Call("GET", f"/portal/{national}/"), concurrency=8, count=32)
         load(a.port, make_save, concurrency=OFFICERS, count=2 * OFFICERS, on_response=on_save)
 
-        base = load(a.port, lambda w, n: Call("GET", f"/bench/bare/bytes?n={len(page)}"), concurrency=8,
-                    seconds=seconds, servers=(a,))
-        measured = load(a.port, lambda w, n: Call("GET", f"/portal/{national}/"), concurrency=8, seconds=seconds,
-                        servers=(a,))
-        out["ranking"] = {"page_bytes": len(page), "rows": page.count(b"<tr>") - 1, "measured": measured,
-                          "baseline_bare_same_bytes": base, **verdict(measured, **TARGETS["ranking"])}
+        if "ranking" in only:
+            base = load(a.port, lambda w, n: Call("GET", f"/bench/bare/bytes?n={len(page)}"), concurrency=8,
+                        seconds=seconds, servers=(a,))
+            measured = load(a.port, lambda w, n: Call("GET", f"/portal/{national}/"), concurrency=8,
+                            seconds=seconds, servers=(a,))
+            out["ranking"] = {"page_bytes": len(page), "rows": page.count(b"<tr>") - 1, "measured": measured,
+                              "baseline_bare_same_bytes": base, **verdict(measured, **TARGETS["ranking"])}
 
-        pks = [a_["pk"] for o in filled["officers"] for a_ in o["answers"]]
-        base = load(a.port, lambda w, n: Call("POST", f"/bench/bare/update/{pks[(w * 7 + n) % len(pks)]}",
-                                              b"value=1", {"Content-Type": "application/x-www-form-urlencoded"}),
-                    concurrency=OFFICERS, seconds=seconds, servers=(a,))
-        # the bare updates bumped versions behind the officers' backs: read them again
-        from dxboard.index.models import Answer
+        if "save" in only:
+            pks = [a_["pk"] for o in filled["officers"] for a_ in o["answers"]]
+            base = load(a.port, lambda w, n: Call("POST", f"/bench/bare/update/{pks[(w * 7 + n) % len(pks)]}",
+                                                  b"value=1", {"Content-Type": "application/x-www-form-urlencoded"}),
+                        concurrency=OFFICERS, seconds=seconds, servers=(a,))
+            # the bare updates bumped versions behind the officers' backs: read them again
+            from dxboard.index.models import Answer
 
-        current = dict(Answer.objects.filter(pk__in=pks).values_list("pk", "version"))
-        for o in filled["officers"]:
-            for a_ in o["answers"]:
-                a_["version"] = current[a_["pk"]]
-        measured = load(a.port, make_save, concurrency=OFFICERS, seconds=seconds, on_response=on_save, servers=(a,))
-        out["save"] = {"officers": OFFICERS, "measured": measured, "baseline_bare_update": base,
-                       **verdict(measured, **TARGETS["save"])}
+            current = dict(Answer.objects.filter(pk__in=pks).values_list("pk", "version"))
+            for o in filled["officers"]:
+                for a_ in o["answers"]:
+                    a_["version"] = current[a_["pk"]]
+            measured = load(a.port, make_save, concurrency=OFFICERS, seconds=seconds, on_response=on_save,
+                            servers=(a,))
+            out["save"] = {"officers": OFFICERS, "measured": measured, "baseline_bare_update": base,
+                           **verdict(measured, **TARGETS["save"])}
 
-        out["recompute"] = _recompute(filled)
-        with Server(url) as b:
-            b.get(f"/portal/{national}/")
-            out["two_processes"] = _two_processes(a, b, filled, seconds)
+        if "recompute" in only:
+            out["recompute"] = _recompute(filled)
+        if "two_processes" in only:
+            with Server(url) as b:
+                b.get(f"/portal/{national}/")
+                out["two_processes"] = _two_processes(a, b, filled, seconds)
     return out
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -69,7 +69,17 @@ def scope(user, action: str, model=None):
         if m.role in PROVINCE_WIDE:
             return EVERYTHING
         own.add(m.unit_id)
-    return _subtree(own) if own else set()
+    if not own:
+        return set()
+    # the subtree, like the memberships, read once per user object (once per request): a save asked
+    # three times (the answer's lookup, the action's check, the partial's "may edit")
+    subtrees = getattr(user, "_dx_subtrees", None)
+    if subtrees is None:
+        subtrees = user._dx_subtrees = {}
+    key = frozenset(own)
+    if key not in subtrees:
+        subtrees[key] = frozenset(_subtree(own))
+    return subtrees[key]
 
 
 def can(user, action: str, unit, model=None) -> bool:

@@ -1,11 +1,18 @@
+import functools
+
 from dxboard.accounts.permissions import is_admin
 
 
 def roles(request):
     user = getattr(request, "user", None)
-    unread = 0
-    if user is not None and user.is_authenticated:
+
+    @functools.cache
+    def unread() -> int:
+        """Counted only when a template shows it (the page's bell), not for every partial (autosaves)."""
+        if user is None or not user.is_authenticated:
+            return 0
         from .models import Notification
 
-        unread = Notification.objects.filter(user=user, read=False).count()
+        return Notification.objects.filter(user=user, read=False).count()
+
     return {"user_is_admin": is_admin(user), "unread_notifications": unread}

@@ -4,6 +4,7 @@ Workflow of a submission (illegal transitions are refused):
     draft → submitted → in_review → returned → resubmitted → in_review → accepted → finalised
 """
 
+import copy
 import datetime
 
 from django.db import transaction
@@ -20,7 +21,7 @@ from dxboard.core.notify import notify
 from dxboard.core.storage import NO_SPACE, files_follow_transaction, is_storage_failure
 from dxboard.core.uploads import check_upload
 
-from . import scoring
+from . import preview, scoring
 from .models import Answer, Appeal, Campaign, Evidence, Indicator, ResultSnapshot, Submission
 
 S = Submission.Status
@@ -177,17 +178,31 @@ def save_answer(*, acting_user, answer: Answer, expected_version: int, **fields)
                                                                                               answer.na_reason):
         raise _refuse(gettext_noop("%(code)s: give the reason it does not apply."), {"code": answer.indicator.code})
     before = snapshot(answer)
+    # The points preview of the answer as it will be, written by the same UPDATE (one statement)
+    planned = copy.copy(answer)
+    for key, val in changes.items():
+        setattr(planned, key, val)
+    self_points = preview.direct_points(planned, submission)
+    known = {} if self_points is preview.UNKNOWN else {"self_points": self_points}
     updated = Answer.objects.filter(pk=answer.pk, version=expected_version).update(
-        **changes, version=F("version") + 1, updated_by=acting_user, updated=timezone.now())
+        **changes, **known, version=F("version") + 1, updated_by=acting_user, updated=timezone.now())
     if not updated:
         raise _refuse(gettext_noop("%(code)s was changed by someone else meanwhile. Reload to see their value; "
                                    "nothing of yours was saved."), {"code": answer.indicator.code}, Conflict)
-    answer.refresh_from_db()
-    points = scoring.points_by_indicator(submission)
-    answer.self_points = points.get(answer.indicator.code)
-    Answer.objects.filter(pk=answer.pk).update(self_points=answer.self_points)
+    # the stored row (its own fields only: the submission, unit and indicator already read stay cached)
+    answer.refresh_from_db(fields=_ANSWER_OWN_FIELDS)
+    if not known or any(getattr(answer, f) != getattr(planned, f) for f in _POINTS_INPUTS):
+        # the engine's case (it reads the stored answers), or an input changed by a writer that does
+        # not bump the version: score what is stored
+        answer.self_points = preview.answer_points(answer, submission)
+        Answer.objects.filter(pk=answer.pk).update(self_points=answer.self_points)
     record(actor=acting_user, action="index.save_answer", obj=answer, before=before, after=snapshot(answer))
     return answer
+
+
+_ANSWER_OWN_FIELDS = [f.attname for f in Answer._meta.concrete_fields
+                      if f.attname not in ("id", "submission_id", "indicator_id")]
+_POINTS_INPUTS = ("state", "value", "numerator", "denominator", "choice")
 
 
 @files_follow_transaction()
@@ -302,8 +317,9 @@ def review_answer(*, acting_user, answer: Answer, decision: str, note: str = "",
         answer.verified_denominator = cleaned.get("denominator")
         answer.verified_choice = cleaned.get("choice", "")
     answer.save()
-    points = scoring.points_by_indicator(submission, scoring.VERIFIED)
-    Answer.objects.filter(pk=answer.pk).update(verified_points=points.get(answer.indicator.code))
+    # the reviewed answer's verified points (the engine's numbers, computed for this one answer)
+    points = preview.answer_points(answer, submission, scoring.VERIFIED)
+    Answer.objects.filter(pk=answer.pk).update(verified_points=points)
     record(actor=acting_user, action="index.review_answer", obj=answer, before=before, after=snapshot(answer))
     return answer
 

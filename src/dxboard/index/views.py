@@ -4,7 +4,8 @@ import statistics
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum, prefetch_related_objects
+from django.db.models.fields.json import KeyTextTransform
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -211,10 +212,38 @@ def progress(answers: list[Answer]) -> dict:
     with_evidence = sum(1 for a in need_evidence if a.evidence.all())
     claimed = sum(a.self_points or 0 for a in answers)
     maximum = sum(a.indicator.max_points or 0 for a in answers if (a.indicator.rule or {}).get("effect") == "score")
+    return _progress_dict(total, answered, len(need_evidence), with_evidence, claimed, maximum)
+
+
+def progress_of(submission: Submission) -> dict:
+    """`progress()` of a submission's answers from one narrow query: what the autosave sends back out of
+    band on every change, where reading every answer with its indicator and evidence cost more than the save."""
+    rows = submission.answers.order_by().annotate(
+        effect=KeyTextTransform("effect", "indicator__rule"),
+        has_evidence=Exists(Evidence.objects.filter(answer=OuterRef("pk")))).values_list(
+        "state", "value", "numerator", "choice", "self_points", "indicator__evidence", "indicator__max_points",
+        "effect", "has_evidence")
+    total = answered = evidence_needed = with_evidence = 0
+    claimed = maximum = 0
+    for state, value, numerator, choice, self_points, evidence, max_points, effect, has_evidence in rows:
+        total += 1
+        is_answered = (state == Answer.State.NOT_APPLICABLE or value is not None or numerator is not None
+                       or bool(choice))  # Answer.is_answered
+        answered += is_answered
+        if evidence and state == Answer.State.ANSWERED and is_answered:
+            evidence_needed += 1
+            with_evidence += bool(has_evidence)
+        claimed += self_points or 0
+        if effect == "score":
+            maximum += max_points or 0
+    return _progress_dict(total, answered, evidence_needed, with_evidence, claimed, maximum)
+
+
+def _progress_dict(total, answered, evidence_needed, with_evidence, claimed, maximum) -> dict:
     pct = lambda part, whole: round(100 * part / whole) if whole else 0  # noqa: E731
     return {"total": total, "answered": answered, "answered_pct": pct(answered, total),
-            "evidence": with_evidence, "evidence_needed": len(need_evidence),
-            "evidence_pct": pct(with_evidence, len(need_evidence)), "claimed": claimed, "maximum": maximum,
+            "evidence": with_evidence, "evidence_needed": evidence_needed,
+            "evidence_pct": pct(with_evidence, evidence_needed), "claimed": claimed, "maximum": maximum,
             "claimed_pct": pct(claimed, maximum)}
 
 
@@ -279,16 +308,21 @@ def answer_editable(user, answer: Answer) -> bool:
     return sub.editable_by_unit and can(user, "change", sub.unit, Answer)
 
 
-def _render_answer(request, answer: Answer, error: str = "", status: int = 200):
+def _render_answer(request, answer: Answer, error: str = "", status: int = 200, *, stored: bool = False):
+    """The answer's partial. `stored`: `answer` is what was just saved (its row re-read by the action),
+    so only its evidence is read; otherwise the row is read again (someone else's value, on a conflict)."""
     sub = answer.submission
-    answer = Answer.objects.select_related("indicator").prefetch_related("evidence").get(pk=answer.pk)
-    answer.submission = sub
+    if stored:
+        prefetch_related_objects([answer], "evidence")
+    else:
+        answer = Answer.objects.select_related("indicator").prefetch_related("evidence").get(pk=answer.pk)
+        answer.submission = sub
     return render(request, "index/_answer.html", {
         "a": answer, "submission": sub, "error": error, "can_edit": answer_editable(request.user, answer),
         "can_review": can(request.user, "review", sub.unit, Answer) and sub.status == Submission.Status.IN_REVIEW,
         "evidence_form": EvidenceForm(), "review_form": ReviewForm(),
         # HTMX swaps the progress bars out of band, so they follow every autosave
-        "oob_progress": progress(_answers(sub)) if request.htmx else None,
+        "oob_progress": progress_of(sub) if request.htmx else None,
     }, status=status)
 
 
@@ -314,7 +348,7 @@ def answer_save(request, pk: int):
         return _render_answer(request, answer, str(exc), status=400 if not request.htmx else 200)
     if not request.htmx:
         return redirect("index:submission", answer.submission_id)
-    return _render_answer(request, answer)
+    return _render_answer(request, answer, stored=True)
 
 
 @login_required

@@ -103,6 +103,20 @@ def test_an_officer_of_a_parent_unit_covers_the_units_under_it(tree, django_user
     assert scope(user, "change") == {tree["old_district"].pk} | {w.pk for w in tree["old_wards"]}
 
 
+def test_the_subtree_is_read_once_per_user_object(tree, django_user_model, django_assert_num_queries):
+    """A request asks several times (lookup, action, partial): the tree is walked once per user object,
+    and a fresh user object (the next request) walks it again."""
+    user = django_user_model.objects.create_user("district_officer", password="x")
+    Membership.objects.create(user=user, unit=tree["old_district"], role=Role.OFFICER)
+    expected = {tree["old_district"].pk} | {w.pk for w in tree["old_wards"]}
+    assert scope(user, "change") == expected
+    with django_assert_num_queries(0):
+        assert scope(user, "view") == expected and scope(user, "delete") == expected
+    fresh = django_user_model.objects.get(pk=user.pk)
+    with django_assert_num_queries(3):  # memberships, then two levels of the tree
+        assert scope(fresh, "change") == expected
+
+
 @pytest.mark.parametrize(("persona", "unit", "status"), [
     ("officer_a", "A", 200), ("officer_a", "B", 404), ("officer_b", "A", 404), ("dept_officer", "A", 404),
     ("reviewer", "A", 404), ("leader", "B", 200), ("admin", "B", 200),
