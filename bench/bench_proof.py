@@ -173,12 +173,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=None, help="duration of each measure (default 20)")
     parser.add_argument("--communes", type=int, default=3321)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--only", choices=["recompute"], default=None,
+                        help="run only this measure (no server: recompute needs none)")
+    parser.add_argument("--db", default="dxboard_bench_proof",
+                        help="name of the bench database (dropped and re-created; never the working one)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="with --only recompute: write cProfile stats of one more recomputation here")
     args = parser.parse_args()
     seconds = args.seconds or (4 if args.quick else 20)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     started = machine()
     try:
-        url = bench_database("dxboard_bench_proof")
+        url = bench_database(args.db)
     except Exception as exc:  # noqa: BLE001 — no PostgreSQL here: say so
         args.out.write_text(json.dumps({"skipped": f"PostgreSQL not reachable: {exc}"}, indent=2))
         print("skipped:", exc)
@@ -193,7 +199,10 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     filled = _fill(args.communes)
     try:
-        result = _measure(url, filled, seconds)
+        if args.only == "recompute":
+            result = {"recompute": _recompute(filled, profile=args.profile)}
+        else:
+            result = _measure(url, filled, seconds)
     finally:
         from django.db import connections
 
@@ -236,8 +245,9 @@ def _save_calls(officers: list[dict], ports: list[int] | None = None):
     return make_call, on_response
 
 
-def _recompute(filled: dict) -> dict:
-    """compute_results on the national campaign, end to end, after one value changed (a new snapshot)."""
+def _recompute(filled: dict, profile: Path | None = None) -> dict:
+    """compute_results on the national campaign, end to end, after one value changed (a new snapshot).
+    Wall time and this process's CPU time (the machine is shared: wall time alone depends on the others)."""
     from django.db import connection
 
     from dxboard.index import actions, results, scoring
@@ -246,14 +256,22 @@ def _recompute(filled: dict) -> dict:
     campaign = Campaign.objects.get(pk=filled["national"])
     target = (Answer.objects.filter(submission__campaign=campaign, indicator__rule__type="goalposts")
               .order_by("pk").first())
-    runs = []
+    runs, cpu = [], []
     for i in range(3):
         Answer.objects.filter(pk=target.pk).update(value=10 + i)  # as a review adjusting one value would
         before = ResultSnapshot.objects.count()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         actions.compute_results(acting_user=None, campaign=Campaign.objects.get(pk=campaign.pk))
         runs.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         assert ResultSnapshot.objects.count() == before + 1, "no new snapshot stored"
+    if profile is not None:
+        import cProfile
+
+        Answer.objects.filter(pk=target.pk).update(value=30)
+        profiler = cProfile.Profile()
+        profiler.runcall(actions.compute_results, acting_user=None, campaign=Campaign.objects.get(pk=campaign.pk))
+        profiler.dump_stats(profile)
     # where the time goes (one more run, step by step; the same functions build_snapshot calls)
     Answer.objects.filter(pk=target.pk).update(value=20)
     steps = {}
@@ -288,6 +306,7 @@ def _recompute(filled: dict) -> dict:
     median = statistics.median(runs)
     return {"units": len(subs), "answers_read": len(rows), "payload_bytes": len(json.dumps(payload)),
             "runs_s": [round(r, 3) for r in runs], "median_s": round(median, 3),
+            "cpu_runs_s": [round(c, 3) for c in cpu], "cpu_median_s": round(statistics.median(cpu), 3),
             "steps_ms": {k: round(v, 1) for k, v in steps.items()},
             "baseline_raw_read_and_store_s": round(baseline, 3), "target_s": TARGETS["recompute_s"],
             "ok": median <= TARGETS["recompute_s"]}
