@@ -32,11 +32,25 @@ def _plain(values: list) -> list:
     return [None if v != v else round(v, 6) for v in values]
 
 
+def _rounded(matrix: np.ndarray) -> list[list]:
+    """`_plain` of every row of a float matrix: Python's round(v, 6) of each distinct value once (points
+    and maxima repeat: a national table of ~180,000 cells holds a few thousand values), None for NaN.
+    Distinct by bit pattern, so that -0.0 stays -0.0 as round() leaves it."""
+    flat = np.ascontiguousarray(matrix, dtype=np.float64).ravel()
+    missing = np.isnan(flat)
+    bits, inverse = np.unique(flat[~missing].view(np.int64), return_inverse=True)
+    rounded = np.array([round(v, 6) for v in bits.view(np.float64).tolist()], dtype=np.float64)
+    out = np.empty(flat.shape, dtype=object)
+    out[~missing] = rounded[inverse].astype(object)
+    out[missing] = None
+    return out.reshape(matrix.shape).tolist()
+
+
 def _rows(frame: pd.DataFrame, index: list) -> list[dict]:
     """{column: _num(value)} for each row of `frame`, in the order of `index`."""
     columns = list(frame.columns)
-    data = frame.reindex(index).to_numpy(dtype=float).tolist()
-    return [dict(zip(columns, _plain(row), strict=True)) for row in data]
+    data = _rounded(frame.reindex(index).to_numpy(dtype=float))
+    return [dict(zip(columns, row, strict=True)) for row in data]
 
 
 def _column(frame: pd.DataFrame, column: str, index: list) -> list:
@@ -71,10 +85,16 @@ def rank_intervals(points: pd.DataFrame, maxima: pd.DataFrame, parts: list[str],
     # units, where comparing every pair would need draws × units² memory at national scale.
     ranks = stats.rank_desc(np.nan_to_num(scores, nan=-1.0).T)  # units × draws
     nominal_rank = stats.rank_desc(np.nan_to_num(nominal, nan=-1.0))
-    # per unit over its draws, one call each for all units (three numpy calls per unit took ~0.5 s nationally)
-    medians = np.median(ranks, axis=1)
-    q05 = np.percentile(ranks, 5, axis=1, method="lower")
-    q95 = np.percentile(ranks, 95, axis=1, method="higher")
+    # Per unit over its draws: the median and the 5 % ("lower") and 95 % ("higher") percentiles are order
+    # statistics, so one partition at their positions gives what np.median / np.percentile give (each of
+    # which partitioned the whole matrix again). The positions are numpy's own, read off 0..draws-1.
+    order = np.arange(ranks.shape[1])
+    low = int(np.percentile(order, 5, method="lower"))
+    high = int(np.percentile(order, 95, method="higher"))
+    middle = sorted({(ranks.shape[1] - 1) // 2, ranks.shape[1] // 2})
+    ranked = np.partition(ranks, sorted({low, high, *middle}), axis=1)
+    medians = np.mean(ranked[:, middle], axis=1)
+    q05, q95 = ranked[:, low], ranked[:, high]
     return {str(unit): {"nominal": int(nominal_rank[i]), "median": float(medians[i]), "q05": int(q05[i]),
                         "q95": int(q95[i])} for i, unit in enumerate(points.index)}
 
@@ -82,8 +102,12 @@ def rank_intervals(points: pd.DataFrame, maxima: pd.DataFrame, parts: list[str],
 def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot, bool]:
     framework = campaign.framework
     engine = framework.engine()
-    submissions = list(scoring.with_answers(Submission.objects.filter(campaign=campaign)).order_by("unit__code"))
-    result = scoring.compute(submissions, framework, basis)
+    # plain tuples, not model instances (3,000 submissions, each with its unit, campaign and framework)
+    units = list(Submission.objects.filter(campaign=campaign).order_by("unit__code")
+                 .values_list("pk", "unit__code", "unit__kind", "unit__name"))
+    data = scoring.unit_dataset([(pk, code, str(kind)) for pk, code, kind, _name in units], {campaign.pk},
+                                framework, basis)
+    result = dxindex.compute(engine, data)
     existing = ResultSnapshot.objects.filter(campaign=campaign, inputs_sha256=result.inputs_sha256,
                                              basis=basis).first()
     if existing is not None:
@@ -91,7 +115,7 @@ def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot
     root = root_code(engine)
     parts = main_indices(engine, root)
     intervals = rank_intervals(result.points, result.max_points, parts)
-    names = {s.unit.code: (s.unit.name, s.unit.kind) for s in submissions}
+    names = {code: (name, kind) for _pk, code, kind, name in units}
     # Row by row as plain lists (what _num does, per value): .loc per unit and frame took seconds nationally.
     index = list(result.scores.index)
     points, values, maxima = (_rows(frame, index) for frame in (result.points, result.scores, result.max_points))

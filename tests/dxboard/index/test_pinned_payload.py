@@ -40,8 +40,10 @@ nodes:
      rule: {type: binary, max: 5}}
   - {code: B1, name: {vi: Người đứng đầu, en: Head}, parents: {B: 1},
      rule: {type: categorical, max: 10, choices: {chu_tich: 10, pho_chu_tich: 5, khac: 0}}}
-  - {code: B2, name: {vi: Số tin bài, en: Posts}, parents: {B: 1}, rule: {type: step, max: 10, steps: [[1, 4], [5, 10]]}}
-  - {code: B3, name: {vi: Hài lòng, en: Satisfaction}, parents: {B: 1}, rule: {type: goalposts, max: 10, low: 1, high: 5}}
+  - {code: B2, name: {vi: Số tin bài, en: Posts}, parents: {B: 1},
+     rule: {type: step, max: 10, steps: [[1, 4], [5, 10]]}}
+  - {code: B3, name: {vi: Hài lòng, en: Satisfaction}, parents: {B: 1},
+     rule: {type: goalposts, max: 10, low: 1, high: 5}}
   - {code: B4, name: {vi: Phản ánh trên nghìn, en: Reports per thousand}, parents: {B: 1},
      rule: {type: ratio, max: 10, denominator: 50}}
   - {code: C1, name: {vi: Sáng kiến, en: Initiative}, parents: {B: 1}, rule: {type: binary, max: 5, effect: bonus}}
@@ -142,3 +144,55 @@ def test_the_stored_results_of_a_small_campaign_are_unchanged():
     assert units["Z11"]["missing"]["not_submitted"] > 0
     assert units["ZAG"]["max"]["A"] > units["Z00"]["max"]["A"]
     assert stored[scoring.SELF]["inputs_sha256"] != stored[scoring.VERIFIED]["inputs_sha256"]
+
+
+def _reference_intervals(points, maxima, parts, seed=results.SEED, draws=results.RANK_DRAWS,
+                         noise=results.WEIGHT_NOISE):
+    """The rank intervals as first written: np.median and np.percentile over each unit's draws."""
+    import numpy as np
+
+    from dxindex import stats
+
+    p = np.nan_to_num(points[parts].to_numpy(dtype=float))
+    m = np.nan_to_num(maxima[parts].to_numpy(dtype=float))
+    w = np.random.default_rng(seed).uniform(1 - noise, 1 + noise, size=(draws, len(parts)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = (w @ p.T) / (w @ m.T)
+        nominal = p.sum(axis=1) / m.sum(axis=1)
+    ranks = stats.rank_desc(np.nan_to_num(scores, nan=-1.0).T)
+    nominal_rank = stats.rank_desc(np.nan_to_num(nominal, nan=-1.0))
+    medians = [float(np.median(r)) for r in ranks]
+    q05 = [int(np.percentile(r, 5, method="lower")) for r in ranks]
+    q95 = [int(np.percentile(r, 95, method="higher")) for r in ranks]
+    return {str(u): {"nominal": int(nominal_rank[i]), "median": medians[i], "q05": q05[i], "q95": q95[i]}
+            for i, u in enumerate(points.index)}
+
+
+@pytest.mark.parametrize("draws", [1000, 999, 20, 1])
+def test_rank_intervals_are_the_medians_and_percentiles_over_the_draws(draws):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    codes = [f"U{i:03d}" for i in range(300)]
+    # steps of 5 points: many ties, in the nominal ranking and in the draws
+    points = pd.DataFrame(rng.integers(0, 20, size=(300, 3)) * 5.0, index=codes, columns=["A", "B", "C"])
+    points.iloc[3] = np.nan  # a unit without points
+    maxima = pd.DataFrame(100.0, index=codes, columns=["A", "B", "C"])
+    got = results.rank_intervals(points, maxima, ["A", "B", "C"], draws=draws)
+    assert got == _reference_intervals(points, maxima, ["A", "B", "C"], draws=draws)
+    assert any(v["q05"] < v["q95"] for v in got.values()) or draws == 1
+
+
+def test_rounding_a_table_is_rounding_each_value():
+    import math
+
+    import numpy as np
+
+    values = [0.1234565, 2 / 3, -0.0, 0.0, math.nan, math.inf, -math.inf, 1e-7, -1e-7, 12.5, 2 / 3, 1e300, 0.1234565]
+    matrix = np.array(values + [1.0, 5e-324], dtype=float).reshape(3, 5)
+    got = results._rounded(matrix)
+    expected = [results._plain(row) for row in matrix.tolist()]
+    assert json.dumps(got) == json.dumps(expected)  # -0.0 stays -0.0, NaN is None
+    assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
+    assert results._rounded(np.empty((0, 4))) == []
