@@ -159,12 +159,24 @@ def records(units: list[tuple[int, str, str]], campaign_ids: set[int], basis: st
 
 
 def digest(rows: list[tuple[str, ...]]) -> str:
-    """sha256 of the rows as CSV with a header (what DataFrame.to_csv wrote; the csv module is ~4× faster)."""
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
-    return hashlib.sha256(text.getvalue().encode("utf-8")).hexdigest()
+    """sha256 of the rows as CSV with a header (what DataFrame.to_csv wrote; the csv module is ~4× faster).
+
+    When no cell holds a comma, a quote or a line break (the usual case: codes, numbers, states), the
+    csv module would quote nothing and the text is the cells joined by commas; that join is ~3× faster
+    again. Otherwise the csv module writes it, quoting as it does."""
+    header = ",".join(COLUMNS) + "\n"
+    body = "\n".join(map(",".join, rows))
+    plain = (body.count(",") == (len(COLUMNS) - 1) * len(rows) and body.count("\n") == len(rows) - 1
+             and '"' not in body and "\r" not in body and all(len(row) == len(COLUMNS) for row in rows))
+    if plain:
+        text = header + body + ("\n" if rows else "")
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        text = out.getvalue()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def unit_dataset(units: list[tuple[int, str, str]], campaign_ids: set[int], framework,

@@ -196,3 +196,23 @@ def test_rounding_a_table_is_rounding_each_value():
     assert json.dumps(got) == json.dumps(expected)  # -0.0 stays -0.0, NaN is None
     assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
     assert results._rounded(np.empty((0, 4))) == []
+
+
+@pytest.mark.parametrize("rows", [
+    [],
+    [("X1", "A1", "1.0", "", "commune"), ("X1", "A2", "", "rejected", "commune")],
+    [("X1", "B1", "khá, tốt", "", "commune")],  # a comma: quoted
+    [("X1", "B1", 'nói "có"', "", "commune")],  # a quote: quoted and doubled
+    [("X1", "B1", "hai\ndòng", "", "commune"), ("X1", "B2", "cr\r", "", "commune")],
+    [("X1", "B1", " có ", "", "commune"), ("", "", "", "", "")],
+])
+def test_the_inputs_digest_is_the_csv_modules(rows):
+    import csv
+    import hashlib
+    import io
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(scoring.COLUMNS)
+    writer.writerows(rows)
+    assert scoring.digest(rows) == hashlib.sha256(text.getvalue().encode("utf-8")).hexdigest()
