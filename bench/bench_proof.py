@@ -3,6 +3,7 @@ driven over HTTP by keep-alive clients (bench/http_load.py), each figure beside 
 the same run.
 
     python bench/bench_proof.py --out var/bench/proof.json [--quick] [--seconds 20] [--communes 3321]
+    python bench/bench_proof.py --only recompute --db dxboard_bench_recompute [--profile var/bench/recompute.prof]
 
 Builds its own PostgreSQL database (`dxboard_bench_proof`, dropped and re-created, dropped again at the
 end unless --keep-db; never the working one), migrates it and fills it: a province of `communes` communes,

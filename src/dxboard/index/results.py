@@ -128,22 +128,19 @@ def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot
     root = root_code(engine)
     parts = main_indices(engine, root)
     # The rank intervals (~0.4 s of numpy nationally) run in a thread while the rows below are built.
-    pool = figures = None
-    if parts and not result.points.empty:
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rank-intervals")
-        figures = pool.submit(_interval_figures, *_interval_inputs(result.points, result.max_points, parts))
-    names = {code: (name, kind) for _pk, code, kind, name in units}
-    # Row by row as plain lists (what _num does, per value): .loc per unit and frame took seconds nationally.
-    index = list(result.scores.index)
-    points, values, maxima = (_rows(frame, index) for frame in (result.points, result.scores, result.max_points))
-    ranked = [c for c in result.ranks.columns if c in parts or c == root]
-    ranks = _rows(result.ranks[ranked], index)
-    missing = {state: _column(frame, root, index) for state, frame in result.state_points.items()
-               if state != "submitted"}
-    intervals = {}
-    if pool is not None:
-        with pool:
-            intervals = _interval_rows(result.points.index, figures.result())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rank-intervals") as pool:
+        figures = None
+        if parts and not result.points.empty:
+            figures = pool.submit(_interval_figures, *_interval_inputs(result.points, result.max_points, parts))
+        names = {code: (name, kind) for _pk, code, kind, name in units}
+        # Row by row as plain lists (what _num does, per value): .loc per unit and frame took seconds nationally.
+        index = list(result.scores.index)
+        points, values, maxima = (_rows(frame, index) for frame in (result.points, result.scores, result.max_points))
+        ranked = [c for c in result.ranks.columns if c in parts or c == root]
+        ranks = _rows(result.ranks[ranked], index)
+        missing = {state: _column(frame, root, index) for state, frame in result.state_points.items()
+                   if state != "submitted"}
+        intervals = {} if figures is None else _interval_rows(result.points.index, figures.result())
     units = {}
     for i, code in enumerate(index):
         units[str(code)] = {
