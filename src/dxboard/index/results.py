@@ -83,9 +83,11 @@ def _interval_inputs(points: pd.DataFrame, maxima: pd.DataFrame, parts: list[str
 
 
 def _interval_figures(p: np.ndarray, m: np.ndarray, seed: int = SEED, draws: int = RANK_DRAWS,
-                      noise: float = WEIGHT_NOISE) -> tuple[np.ndarray, ...]:
+                      noise: float = WEIGHT_NOISE, pool: ThreadPoolExecutor | None = None) -> tuple[np.ndarray, ...]:
     """Nominal rank, median rank, 5 % and 95 % rank of each unit (rows of p, m): numpy only, no frames,
-    so that build_snapshot can run it in a thread beside its own work (numpy's sorts release the GIL)."""
+    so that build_snapshot can run it in a thread beside its own work (numpy's sorts release the GIL).
+    With a `pool`, half of the draws are ranked in another of its threads (each draw is ranked on its
+    own, so the halves side by side are the whole)."""
     rng = np.random.default_rng(seed)
     w = rng.uniform(1 - noise, 1 + noise, size=(draws, p.shape[1]))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -93,7 +95,13 @@ def _interval_figures(p: np.ndarray, m: np.ndarray, seed: int = SEED, draws: int
         nominal = p.sum(axis=1) / m.sum(axis=1)
     # The engine's ranking (1 = best, ties at the minimum), one column per draw: linear in the number of
     # units, where comparing every pair would need draws × units² memory at national scale.
-    ranks = stats.rank_desc(np.nan_to_num(scores, nan=-1.0).T)  # units × draws
+    scores = np.nan_to_num(scores, nan=-1.0)
+    half = scores.shape[0] // 2
+    if pool is None or half == 0:
+        ranks = stats.rank_desc(scores.T)  # units × draws
+    else:
+        first = pool.submit(stats.rank_desc, scores[:half].T)
+        ranks = np.concatenate([first.result(), stats.rank_desc(scores[half:].T)], axis=1)
     nominal_rank = stats.rank_desc(np.nan_to_num(nominal, nan=-1.0))
     # Per unit over its draws: the median and the 5 % ("lower") and 95 % ("higher") percentiles are order
     # statistics, so one partition at their positions gives what np.median / np.percentile give (each of
@@ -128,10 +136,12 @@ def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot
     root = root_code(engine)
     parts = main_indices(engine, root)
     # The rank intervals (~0.4 s of numpy nationally) run in a thread while the rows below are built.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rank-intervals") as pool:
+    # Two threads: the intervals' own, and one for half of their draws (see _interval_figures).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rank-intervals") as pool:
         figures = None
         if parts and not result.points.empty:
-            figures = pool.submit(_interval_figures, *_interval_inputs(result.points, result.max_points, parts))
+            figures = pool.submit(_interval_figures, *_interval_inputs(result.points, result.max_points, parts),
+                                  pool=pool)
         names = {code: (name, kind) for _pk, code, kind, name in units}
         # Row by row as plain lists (what _num does, per value): .loc per unit and frame took seconds nationally.
         index = list(result.scores.index)

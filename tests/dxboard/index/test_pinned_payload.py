@@ -182,6 +182,13 @@ def test_rank_intervals_are_the_medians_and_percentiles_over_the_draws(draws):
     got = results.rank_intervals(points, maxima, ["A", "B", "C"], draws=draws)
     assert got == _reference_intervals(points, maxima, ["A", "B", "C"], draws=draws)
     assert any(v["q05"] < v["q95"] for v in got.values()) or draws == 1
+    # what build_snapshot runs: half of the draws ranked in a second thread
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        inputs = results._interval_inputs(points, maxima, ["A", "B", "C"])
+        figures = pool.submit(results._interval_figures, *inputs, draws=draws, pool=pool).result()
+    assert results._interval_rows(points.index, figures) == got
 
 
 def test_rounding_a_table_is_rounding_each_value():
