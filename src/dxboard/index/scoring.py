@@ -22,40 +22,6 @@ SELF = "self"
 VERIFIED = "verified"
 
 
-def _inputs(answer: Answer, basis: str) -> tuple[float | None, float | None, float | None, str]:
-    use_verified = basis == VERIFIED and answer.review == Answer.Review.ADJUSTED
-    if use_verified:
-        return answer.verified_value, answer.verified_numerator, answer.verified_denominator, answer.verified_choice
-    return answer.value, answer.numerator, answer.denominator, answer.choice
-
-
-def answer_rows(answer: Answer, indicator: Indicator, unit_code: str, basis: str) -> list[tuple[str, str, str, str]]:
-    """The long-format rows (unit, indicator, value, state) one answer contributes: its value, and a
-    denominator where the rule needs one. Tuples, not dicts: a national campaign makes ~150,000."""
-    if basis == VERIFIED and answer.review == Answer.Review.REJECTED:
-        return [(unit_code, indicator.code, "", "rejected")]
-    if answer.state == Answer.State.NOT_APPLICABLE:
-        return [(unit_code, indicator.code, "", "not_applicable")]
-    value, numerator, denominator, choice = _inputs(answer, basis)
-    rule = indicator.rule or {}
-    kind = rule.get("type")
-    rows = []
-    if kind == "categorical":
-        raw = choice
-    elif kind == "fraction" and numerator is not None and denominator:
-        raw = numerator / denominator
-    elif kind == "ratio":
-        raw = numerator if numerator is not None else value
-        if isinstance(rule.get("denominator"), str) and denominator is not None:
-            rows.append((unit_code, rule["denominator"], repr(float(denominator)), ""))
-    else:
-        raw = value
-    if raw is None or raw == "":
-        return rows
-    rows.append((unit_code, indicator.code, raw if isinstance(raw, str) else repr(float(raw)), ""))
-    return rows
-
-
 def with_answers(submissions):
     """Submissions with what `dataset()` reads besides the answers (which it reads itself)."""
     return submissions.select_related("unit", "campaign__framework")
@@ -121,8 +87,13 @@ def _indicator_rules(indicator_ids) -> dict[int, tuple[str, str | None, str | No
 def records(units: list[tuple[int, str, str]], campaign_ids: set[int], basis: str,
             first_indicator) -> list[tuple[str, str, str, str, str]]:
     """The long-format rows (unit, indicator, value, state, kind) of these (submission id, unit code,
-    unit kind) of these campaigns — what `answer_rows` gives answer by answer, in one loop over plain
-    tuples. `first_indicator()` names the indicator a unit with no answer at all is listed under."""
+    unit kind) of these campaigns, in one loop over plain tuples (a national campaign makes ~150,000).
+
+    Per answer: on the verified basis a rejected answer is the state `rejected`; a not-applicable answer
+    is the state `not_applicable`; otherwise its value (the choice of a categorical rule, numerator /
+    denominator of a fraction, the numerator — or value — of a ratio, plus the ratio's denominator as
+    its own variable once per unit, else the value) as repr(float), nothing when there is none.
+    `first_indicator()` names the indicator a unit with no answer at all is listed under."""
     answers_of = _answers([pk for pk, _code, _kind in units], campaign_ids, basis)
     indicators = _indicator_rules({a[1] for answers in answers_of.values() for a in answers})
     verified = basis == VERIFIED
@@ -195,7 +166,8 @@ def unit_dataset(units: list[tuple[int, str, str]], campaign_ids: set[int], fram
 
 
 def dataset(submissions: list[Submission], basis: str) -> dxindex.Dataset:
-    """The engine's data set for these submissions (their answers read here, as they are stored)."""
+    """The engine's data set for these submissions (their answers read here, as they are stored).
+    (For a whole campaign, build_snapshot calls unit_dataset with plain tuples instead.)"""
     if not submissions:
         return unit_dataset([], set(), None, basis)
     return unit_dataset([(s.pk, s.unit.code, str(s.unit.kind)) for s in submissions],
