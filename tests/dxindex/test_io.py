@@ -247,3 +247,59 @@ def test_a_name_cut_by_an_unquoted_comma_is_refused(tmp_path):
 def test_shipped_frameworks_keep_their_full_names():
     commune = read_framework(FRAMEWORKS / "province-commune-template.yaml")
     assert commune.by_code["NT4"].name_vi == "Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng hoạt động"
+
+
+RECORDS = [
+    ("X1", "a", "0.5", "", "commune"),
+    ("X1", "b", "khá", "", "commune"),
+    ("X1", "n", "1234.0", "", "commune"),
+    ("X2", "a", "", "not_applicable", "commune"),
+    ("X2", "b", "", "rejected", "commune"),
+    ("X2", "c", "chưa nộp", "", "commune"),
+    ("X3", "a", "NA", "", "ward"),
+    ("X3", "c", "1e3", "", "ward"),
+    ("X3", "b", "0.30000000000000004", "", "ward"),
+    ("X4", "a", "-0.0", "không áp dụng", "agency"),
+]
+COLUMNS = ["unit", "indicator", "value", "state", "kind"]
+
+
+@pytest.mark.parametrize("columns", [COLUMNS, COLUMNS[:4], COLUMNS[:3], ["indicator", "unit", "value"]])
+def test_a_dataset_from_records_is_the_one_the_table_path_makes(columns):
+    from dxindex.io import _data_from_long, data_from_records
+
+    records = [tuple(dict(zip(COLUMNS, r, strict=True))[c] for c in columns) for r in RECORDS]
+    fast = data_from_records(records, columns, "campaign-1", "d1")
+    slow = _data_from_long(pd.DataFrame(records, columns=columns, dtype=str), "campaign-1", "d1")
+    assert_same_data(fast, slow)
+    assert list(fast.text) == list(slow.text) and list(fast.states) == list(slow.states)
+    np.testing.assert_array_equal(fast.rows, slow.rows)
+    assert (fast.source, fast.sha256, fast.layout) == (slow.source, slow.sha256, slow.layout)
+    assert fast.units.dtypes.to_dict() == slow.units.dtypes.to_dict()
+
+
+@pytest.mark.parametrize("bad", [
+    [("X1", "a", "1", "", "commune"), ("X1", "a", "2", "", "commune")],  # twice
+    [("X1", "a", "1", "", "commune"), ("", "a", "2", "", "commune")],  # no unit
+    [("X1", "", "1", "", "commune")],  # no indicator
+    [("X1", "a", "1", "perhaps", "commune")],  # unknown state
+    [],  # nothing
+])
+def test_records_are_refused_as_the_table_path_refuses_them(bad):
+    from dxindex.io import _data_from_long, data_from_records
+
+    with pytest.raises(InputError) as slow:
+        _data_from_long(pd.DataFrame(bad, columns=COLUMNS, dtype=str), "campaign-1", "d1")
+    with pytest.raises(InputError) as fast:
+        data_from_records(bad, COLUMNS, "campaign-1", "d1")
+    assert str(fast.value) == str(slow.value)
+
+
+def test_records_with_periods_take_the_table_path():
+    from dxindex.io import _data_from_long, data_from_records
+
+    records = [("X1", "a", "1", "2024"), ("X1", "a", "2", "2025"), ("X2", "a", "3", "2025")]
+    columns = ["unit", "indicator", "value", "period"]
+    fast = data_from_records(records, columns, "p", "d")
+    assert_same_data(fast, _data_from_long(pd.DataFrame(records, columns=columns, dtype=str), "p", "d"))
+    assert fast.units["Time"].tolist() == [2024, 2025, 2025]

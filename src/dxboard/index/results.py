@@ -6,6 +6,7 @@ over the main indices' weights.
 """
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -32,11 +33,25 @@ def _plain(values: list) -> list:
     return [None if v != v else round(v, 6) for v in values]
 
 
+def _rounded(matrix: np.ndarray) -> list[list]:
+    """`_plain` of every row of a float matrix: Python's round(v, 6) of each distinct value once (points
+    and maxima repeat: a national table of ~180,000 cells holds a few thousand values), None for NaN.
+    Distinct by bit pattern, so that -0.0 stays -0.0 as round() leaves it."""
+    flat = np.ascontiguousarray(matrix, dtype=np.float64).ravel()
+    missing = np.isnan(flat)
+    bits, inverse = np.unique(flat[~missing].view(np.int64), return_inverse=True)
+    rounded = np.array([round(v, 6) for v in bits.view(np.float64).tolist()], dtype=np.float64)
+    out = np.empty(flat.shape, dtype=object)
+    out[~missing] = rounded[inverse].astype(object)
+    out[missing] = None
+    return out.reshape(matrix.shape).tolist()
+
+
 def _rows(frame: pd.DataFrame, index: list) -> list[dict]:
     """{column: _num(value)} for each row of `frame`, in the order of `index`."""
     columns = list(frame.columns)
-    data = frame.reindex(index).to_numpy(dtype=float).tolist()
-    return [dict(zip(columns, _plain(row), strict=True)) for row in data]
+    data = _rounded(frame.reindex(index).to_numpy(dtype=float))
+    return [dict(zip(columns, row, strict=True)) for row in data]
 
 
 def _column(frame: pd.DataFrame, column: str, index: list) -> list:
@@ -60,45 +75,82 @@ def rank_intervals(points: pd.DataFrame, maxima: pd.DataFrame, parts: list[str],
     """
     if not parts or points.empty:
         return {}
-    p = np.nan_to_num(points[parts].to_numpy(dtype=float))
-    m = np.nan_to_num(maxima[parts].to_numpy(dtype=float))
+    return _interval_rows(points.index, _interval_figures(*_interval_inputs(points, maxima, parts), seed, draws, noise))
+
+
+def _interval_inputs(points: pd.DataFrame, maxima: pd.DataFrame, parts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    return np.nan_to_num(points[parts].to_numpy(dtype=float)), np.nan_to_num(maxima[parts].to_numpy(dtype=float))
+
+
+def _interval_figures(p: np.ndarray, m: np.ndarray, seed: int = SEED, draws: int = RANK_DRAWS,
+                      noise: float = WEIGHT_NOISE, pool: ThreadPoolExecutor | None = None) -> tuple[np.ndarray, ...]:
+    """Nominal rank, median rank, 5 % and 95 % rank of each unit (rows of p, m): numpy only, no frames,
+    so that build_snapshot can run it in a thread beside its own work (numpy's sorts release the GIL).
+    With a `pool`, half of the draws are ranked in another of its threads (each draw is ranked on its
+    own, so the halves side by side are the whole)."""
     rng = np.random.default_rng(seed)
-    w = rng.uniform(1 - noise, 1 + noise, size=(draws, len(parts)))
+    w = rng.uniform(1 - noise, 1 + noise, size=(draws, p.shape[1]))
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = (w @ p.T) / (w @ m.T)  # draws × units
         nominal = p.sum(axis=1) / m.sum(axis=1)
     # The engine's ranking (1 = best, ties at the minimum), one column per draw: linear in the number of
     # units, where comparing every pair would need draws × units² memory at national scale.
-    ranks = stats.rank_desc(np.nan_to_num(scores, nan=-1.0).T)  # units × draws
+    scores = np.nan_to_num(scores, nan=-1.0)
+    half = scores.shape[0] // 2
+    if pool is None or half == 0:
+        ranks = stats.rank_desc(scores.T)  # units × draws
+    else:
+        first = pool.submit(stats.rank_desc, scores[:half].T)
+        ranks = np.concatenate([first.result(), stats.rank_desc(scores[half:].T)], axis=1)
     nominal_rank = stats.rank_desc(np.nan_to_num(nominal, nan=-1.0))
-    # per unit over its draws, one call each for all units (three numpy calls per unit took ~0.5 s nationally)
-    medians = np.median(ranks, axis=1)
-    q05 = np.percentile(ranks, 5, axis=1, method="lower")
-    q95 = np.percentile(ranks, 95, axis=1, method="higher")
+    # Per unit over its draws: the median and the 5 % ("lower") and 95 % ("higher") percentiles are order
+    # statistics, so one partition at their positions gives what np.median / np.percentile give (each of
+    # which partitioned the whole matrix again). The positions are numpy's own, read off 0..draws-1.
+    order = np.arange(ranks.shape[1])
+    low = int(np.percentile(order, 5, method="lower"))
+    high = int(np.percentile(order, 95, method="higher"))
+    middle = sorted({(ranks.shape[1] - 1) // 2, ranks.shape[1] // 2})
+    ranked = np.partition(ranks, sorted({low, high, *middle}), axis=1)
+    return nominal_rank, np.mean(ranked[:, middle], axis=1), ranked[:, low], ranked[:, high]
+
+
+def _interval_rows(index, figures: tuple[np.ndarray, ...]) -> dict[str, dict]:
+    nominal_rank, medians, q05, q95 = figures
     return {str(unit): {"nominal": int(nominal_rank[i]), "median": float(medians[i]), "q05": int(q05[i]),
-                        "q95": int(q95[i])} for i, unit in enumerate(points.index)}
+                        "q95": int(q95[i])} for i, unit in enumerate(index)}
 
 
 def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot, bool]:
     framework = campaign.framework
     engine = framework.engine()
-    submissions = list(scoring.with_answers(Submission.objects.filter(campaign=campaign)).order_by("unit__code"))
-    result = scoring.compute(submissions, framework, basis)
+    # plain tuples, not model instances (3,000 submissions, each with its unit, campaign and framework)
+    units = list(Submission.objects.filter(campaign=campaign).order_by("unit__code")
+                 .values_list("pk", "unit__code", "unit__kind", "unit__name"))
+    data = scoring.unit_dataset([(pk, code, str(kind)) for pk, code, kind, _name in units], {campaign.pk},
+                                framework, basis)
+    result = dxindex.compute(engine, data)
     existing = ResultSnapshot.objects.filter(campaign=campaign, inputs_sha256=result.inputs_sha256,
                                              basis=basis).first()
     if existing is not None:
         return existing, False
     root = root_code(engine)
     parts = main_indices(engine, root)
-    intervals = rank_intervals(result.points, result.max_points, parts)
-    names = {s.unit.code: (s.unit.name, s.unit.kind) for s in submissions}
-    # Row by row as plain lists (what _num does, per value): .loc per unit and frame took seconds nationally.
-    index = list(result.scores.index)
-    points, values, maxima = (_rows(frame, index) for frame in (result.points, result.scores, result.max_points))
-    ranked = [c for c in result.ranks.columns if c in parts or c == root]
-    ranks = _rows(result.ranks[ranked], index)
-    missing = {state: _column(frame, root, index) for state, frame in result.state_points.items()
-               if state != "submitted"}
+    # The rank intervals (~0.4 s of numpy nationally) run in a thread while the rows below are built.
+    # Two threads: the intervals' own, and one for half of their draws (see _interval_figures).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rank-intervals") as pool:
+        figures = None
+        if parts and not result.points.empty:
+            figures = pool.submit(_interval_figures, *_interval_inputs(result.points, result.max_points, parts),
+                                  pool=pool)
+        names = {code: (name, kind) for _pk, code, kind, name in units}
+        # Row by row as plain lists (what _num does, per value): .loc per unit and frame took seconds nationally.
+        index = list(result.scores.index)
+        points, values, maxima = (_rows(frame, index) for frame in (result.points, result.scores, result.max_points))
+        ranked = [c for c in result.ranks.columns if c in parts or c == root]
+        ranks = _rows(result.ranks[ranked], index)
+        missing = {state: _column(frame, root, index) for state, frame in result.state_points.items()
+                   if state != "submitted"}
+        intervals = {} if figures is None else _interval_rows(result.points.index, figures.result())
     units = {}
     for i, code in enumerate(index):
         units[str(code)] = {
