@@ -58,6 +58,38 @@ def _number(cell: str) -> float:
         raise _UseEngine from None
 
 
+def _answer_rows(answer: Answer, indicator, unit_code: str, basis: str) -> list[tuple[str, str, str, str]]:
+    """The long-format rows (unit, indicator, value, state) this one answer gives the engine: the same
+    rules as `scoring.records` (which reads a whole campaign as tuples); test_preview.py compares the
+    preview with the engine fed by `records`, so the two cannot drift apart unnoticed."""
+    if basis == scoring.VERIFIED and answer.review == Answer.Review.REJECTED:
+        return [(unit_code, indicator.code, "", "rejected")]
+    if answer.state == Answer.State.NOT_APPLICABLE:
+        return [(unit_code, indicator.code, "", "not_applicable")]
+    if basis == scoring.VERIFIED and answer.review == Answer.Review.ADJUSTED:
+        value, numerator, denominator, choice = (answer.verified_value, answer.verified_numerator,
+                                                 answer.verified_denominator, answer.verified_choice)
+    else:
+        value, numerator, denominator, choice = answer.value, answer.numerator, answer.denominator, answer.choice
+    rule = indicator.rule or {}
+    kind = rule.get("type")
+    rows = []
+    if kind == "categorical":
+        raw = choice
+    elif kind == "fraction" and numerator is not None and denominator:
+        raw = numerator / denominator
+    elif kind == "ratio":
+        raw = numerator if numerator is not None else value
+        if isinstance(rule.get("denominator"), str) and denominator is not None:
+            rows.append((unit_code, rule["denominator"], repr(float(denominator)), ""))
+    else:
+        raw = value
+    if raw is None or raw == "":
+        return rows
+    rows.append((unit_code, indicator.code, raw if isinstance(raw, str) else repr(float(raw)), ""))
+    return rows
+
+
 def _points(answer: Answer, engine, unit_code: str, kind: str, basis: str) -> float | None:
     indicator = answer.indicator
     node = engine.by_code[indicator.code]
@@ -71,7 +103,7 @@ def _points(answer: Answer, engine, unit_code: str, kind: str, basis: str) -> fl
         # the engine takes the unit's first answer carrying that variable: not this answer alone
         raise _UseEngine
     cell, explicit, denominator = "", None, NAN
-    for _unit, code, value, state in scoring.answer_rows(answer, indicator, unit_code, basis):
+    for _unit, code, value, state in _answer_rows(answer, indicator, unit_code, basis):
         if code == indicator.code:
             cell = value
             if state:
