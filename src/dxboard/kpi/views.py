@@ -287,6 +287,17 @@ def _toggle(request, obj):
         messages.success(request, _("Saved."))
 
 
+def _endpoint_saved(request, form) -> bool:
+    """Save a valid endpoint form; a URL the SSRF guard refuses becomes the form's error on `url`."""
+    try:
+        actions.save_endpoint(acting_user=request.user, endpoint=form.save(commit=False))
+    except actions.ActionError as exc:
+        form.add_error("url", str(exc))
+        return False
+    messages.success(request, _("Saved."))
+    return True
+
+
 @login_required
 def endpoints(request):
     """Pull endpoints: list, add (the URL passes the SSRF guard), enable/disable; the latest fetches."""
@@ -295,14 +306,8 @@ def endpoints(request):
     if request.method == "POST" and "toggle" in request.POST:
         _toggle(request, get_object_or_404(PullEndpoint, pk=request.POST["toggle"]))
         return redirect("kpi:endpoints")
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_endpoint(acting_user=request.user, endpoint=form.save(commit=False))
-        except actions.ActionError as exc:
-            form.add_error("url", str(exc))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("kpi:endpoints")
+    if request.method == "POST" and form.is_valid() and _endpoint_saved(request, form):
+        return redirect("kpi:endpoints")
     rows = PullEndpoint.objects.select_related("source").order_by("source__code", "pk")
     fetches = FetchLog.objects.select_related("endpoint__source")[:30]
     return render(request, "kpi/endpoints.html", {"form": form, "rows": rows, "fetches": fetches})
@@ -313,14 +318,8 @@ def endpoint_edit(request, pk):
     _require_admin(request)
     endpoint = get_object_or_404(PullEndpoint, pk=pk)
     form = PullEndpointForm(request.POST or None, instance=endpoint)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_endpoint(acting_user=request.user, endpoint=form.save(commit=False))
-        except actions.ActionError as exc:
-            form.add_error("url", str(exc))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("kpi:endpoints")
+    if request.method == "POST" and form.is_valid() and _endpoint_saved(request, form):
+        return redirect("kpi:endpoints")
     return render(request, "kpi/edit.html", {"form": form, "title": _("Pull endpoint"), "back": "kpi:endpoints"})
 
 
