@@ -77,6 +77,23 @@ def test_rate_limit_per_device(fb, tree, settings):
     assert not created
 
 
+def test_rate_limit_per_address_counts_every_device(fb, tree, monkeypatch):
+    monkeypatch.setattr(actions, "RATE_PER_ADDRESS", 3)
+
+    def send(key, device, ip):
+        return actions.submit(category=fb["procedure"], description=key, consent=fb["consent"], commune=tree["A"],
+                              idempotency_key=key, device_id=device, ip=ip)
+
+    for i in range(3):
+        send(f"a{i}", f"phone-{i}", "10.0.0.1")
+    send("other-network", "phone-0", "10.0.0.2")  # another address; phone-0 is under its own limit
+    with pytest.raises(actions.RateLimited) as refused:
+        send("a-last", "phone-new", "10.0.0.1")
+    assert "network" in str(refused.value) and not Report.objects.filter(idempotency_key="a-last").exists()
+    # no device and no address (a server-side caller): nothing to count by, nothing refused
+    assert send("anonymous", "", "")[1]
+
+
 def test_links_are_flagged_for_moderation(make_report, personas):
     r = make_report(description="Mua hàng giá rẻ http://spam.example")
     assert r.flagged and not r.is_public

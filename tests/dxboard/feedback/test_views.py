@@ -1,10 +1,12 @@
 import json
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from dxboard.feedback import actions
 from dxboard.feedback.models import Report, Status
+from dxboard.feedback.views import SESSION_KEYS
 
 from .conftest import photo
 
@@ -31,8 +33,11 @@ def test_submit_through_the_page_and_follow(client, fb, tree):
     assert response.status_code == 302
     report = Report.objects.get()
     assert response["Location"] == reverse("feedback:follow", args=[report.code]) + f"?k={report.access_key}"
+    # the submission writes no session (the key is in the link); following the link remembers it
+    assert not Session.objects.exists()
     page = client.get(response["Location"]).content.decode()
     assert report.code in page and "Nguyễn Văn An" not in page
+    assert client.session[SESSION_KEYS] == {report.code: report.access_key}
 
 
 def test_submit_json_retry_gives_the_stored_report(client, fb, tree):
