@@ -7,7 +7,8 @@ Builds its own PostgreSQL database (`dxboard_bench_feedback`, dropped and re-cre
 end unless --keep-db; never the working one), migrates it and fills it with `reports` reports in 20
 communes, each routed and most answered (bulk inserts). Then, through one gunicorn (bench/http_load.py):
 - submit: POST /feedback/new/ as the phone's outbox does (JSON answer, CSRF cookie + header, a new device
-  cookie and idempotency key per report, consent, commune), no photo; 8 connections.
+  cookie and idempotency key per report, consent, commune), no photo; 8 connections. Two intake officers
+  are notified of each report (in the platform; their e-mail queued as a job).
   Baseline: POST /bench/bare/insert (one INSERT of a report row).
 - submit_photo: the same with one 3 MB JPEG (4000 × 3000) re-encoded by the upload check; 4 connections.
   Baseline: the same 3 MB multipart body POSTed to the bare insert (the upload is parsed, not re-encoded).
@@ -69,6 +70,14 @@ def _fill(n: int) -> dict:
                                               search_text=f"xa {i}") for i in range(20)])
     cats = Category.objects.bulk_create([Category(code=f"c{i}", name=f"Lĩnh vực {i}", on_site=False) for i in range(8)])
     ConsentVersion.objects.create(version="bench", text="Đồng ý")
+    # The intake office, as in production: each submission notifies them (in the platform, e-mail queued)
+    from django.contrib.auth import get_user_model
+
+    from dxboard.accounts.models import Membership, Role
+
+    for i in range(2):
+        user = get_user_model().objects.create_user(f"intake{i}", f"intake{i}@example.org", "bench-only")
+        Membership.objects.create(user=user, unit=province, role=Role.ADMIN)
     now = timezone.now()
     t0 = time.perf_counter()
     reports, stays, answers, events = [], [], [], []

@@ -3,24 +3,43 @@ import logging
 from django.core.mail import send_mail
 from django.db import transaction
 
+from dxboard.jobs.queue import enqueue, handler
+
 from .models import Notification
 
 log = logging.getLogger(__name__)
 
+MAIL_JOB = "core.mail"
 
-def notify(users, subject: str, body: str = "", link: str = "") -> None:
-    """Notify `users` in the platform now (inside the caller's transaction) and by e-mail on commit."""
+
+def notify(users, subject: str, body: str = "", link: str = "", *, mail_by_queue: bool = False) -> None:
+    """Notify `users` in the platform now (inside the caller's transaction) and by e-mail.
+
+    The e-mail goes on commit, from the request, by default. With `mail_by_queue` it is a job of the queue,
+    enqueued in the caller's transaction and sent by `dxboard worker`: for notices on a citizen's path,
+    where the request must not wait for the mail relay, and where a relay outage is retried, not dropped."""
     users = [u for u in dict.fromkeys(users) if u is not None]
     Notification.objects.bulk_create([Notification(user=u, subject=subject[:200], body=body, link=link) for u in users])
     recipients = [u.email for u in users if u.email]
     if not recipients:
         return
+    text = f"{body}\n\n{link}".strip()
+    if mail_by_queue:
+        enqueue(MAIL_JOB, {"to": recipients, "subject": subject, "body": text})
+        return
 
     def send() -> None:
         try:
-            send_mail(subject, f"{body}\n\n{link}".strip(), None, recipients)
+            send_mail(subject, text, None, recipients)
         except OSError:
             # The in-platform notification stands; a mail relay outage must not undo the action.
             log.warning("e-mail notification not sent: %s", subject)
 
     transaction.on_commit(send)
+
+
+@handler(MAIL_JOB)
+def send_queued_mail(job) -> None:
+    """Send an e-mail enqueued by `notify(mail_by_queue=True)`; a relay error fails the job, which the queue
+    tries again later (with back-off, up to the job's attempts)."""
+    send_mail(job.payload["subject"], job.payload["body"], None, job.payload["to"])

@@ -141,6 +141,16 @@ def _tell_reporters(report: Report, subject: str, body: str) -> None:
     transaction.on_commit(send)
 
 
+def _tell_intake(report: Report) -> None:
+    """Notify the intake office of a new report: in the platform, and by e-mail through the job queue so
+    that the citizen's request never waits for the mail relay. After the report's commit, in a transaction
+    of its own (the report stands even if this fails; the office sees it in the queue anyway)."""
+    intake = [m.user for m in Membership.objects.filter(role=Role.ADMIN).select_related("user")]
+    with transaction.atomic():
+        notify(intake, f"PAKN {report.code}: {report.category.name}", report.description[:300],
+               _office_link(report), mail_by_queue=True)
+
+
 # -- submission ------------------------------------------------------------------------------------
 def body_hash(fields: dict, photo_bytes: list[bytes]) -> str:
     canonical = json.dumps({k: "" if v is None else str(v) for k, v in sorted(fields.items())}, ensure_ascii=False)
@@ -297,9 +307,7 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
                 return same, False
             continue  # tracking-code race: take the next number
         else:
-            intake = [m.user for m in Membership.objects.filter(role=Role.ADMIN).select_related("user")]
-            notify(intake, f"PAKN {report.code}: {category.name}", report.description[:300],
-                   _office_link(report))
+            _tell_intake(report)
             return report, True
     raise FeedbackError(gettext_noop("The report could not be stored; please try again."))
 

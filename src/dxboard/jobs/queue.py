@@ -48,14 +48,16 @@ def worker_name() -> str:
 def enqueue(kind: str, payload: dict | None = None, *, run_at: datetime.datetime | None = None,
             dedupe_key: str | None = None, max_attempts: int = 5) -> tuple[Job, bool]:
     """Add a job; with a `dedupe_key` already used, return the existing job instead (created=False)."""
-    if dedupe_key:
-        existing = Job.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing, False
+    if not dedupe_key:  # nothing to collide with: no savepoint needed (jobs enqueued on hot paths)
+        return Job.objects.create(kind=kind, payload=payload or {}, run_at=run_at or timezone.now(),
+                                  max_attempts=max_attempts), True
+    existing = Job.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
             job = Job.objects.create(kind=kind, payload=payload or {}, run_at=run_at or timezone.now(),
-                                     dedupe_key=dedupe_key or None, max_attempts=max_attempts)
+                                     dedupe_key=dedupe_key, max_attempts=max_attempts)
     except IntegrityError:
         return Job.objects.get(dedupe_key=dedupe_key), False
     return job, True
