@@ -182,6 +182,16 @@ def test_results_provisional_appeal_finalise_publish(campaign, sub_a, sub_b, per
         _accept_all(s, personas)
     snapshot = actions.publish_provisional(acting_user=personas["admin"], campaign=campaign)
     campaign.refresh_from_db()
+    # each unit's officers told, with the link to their own submission, the e-mail queued
+    from django.urls import reverse
+
+    from dxboard.jobs.models import Job
+
+    told = {tuple(j.payload["to"]): j.payload["body"] for j in Job.objects.filter(kind="core.mail")
+            if reverse("index:submission", args=[sub_a.pk]) in j.payload["body"]
+            or reverse("index:submission", args=[sub_b.pk]) in j.payload["body"]}
+    assert reverse("index:submission", args=[sub_a.pk]) in told[("officer_a@example.org",)]
+    assert reverse("index:submission", args=[sub_b.pk]) in told[("officer_b@example.org",)]
     assert campaign.status == Campaign.Status.PROVISIONAL and campaign.official == snapshot
     units = snapshot.payload["units"]
     # A: 10 + 15 + 5 + 10 = 40 of 50; B: 0 + 5 + 10 + 4 = 19 of 50
@@ -277,3 +287,13 @@ def test_reminders_before_closing_are_sent_once_to_units_not_done(campaign, sub_
     assert Notification.objects.filter(user=personas["officer_b"], subject__contains="3").exists()
     assert not Notification.objects.filter(user=personas["officer_a"], subject__contains="3").exists()
     call_command("index_reminders")
+
+
+def test_a_campaign_tells_each_unit_once_with_the_mail_queued(campaign, sub_a, sub_b, personas):
+    from dxboard.core.notify import MAIL_JOB
+    from dxboard.jobs.models import Job
+
+    opened = Job.objects.filter(kind=MAIL_JOB)
+    assert sorted(j.payload["to"] for j in opened) == [["officer_a@example.org"], ["officer_b@example.org"]]
+    assert all("Thử 2025" in j.payload["subject"] for j in opened)
+    assert Notification.objects.filter(user=personas["officer_a"], subject__contains="Thử 2025").count() == 1
