@@ -14,7 +14,8 @@ test_postgres_restart.py   PostgreSQL restarted under a load of citizen reports.
                            PostgreSQL pass only (skipped in the SQLite pass: "needs PostgreSQL");
                            fails, saying why, without root or /usr/lib/postgresql/15/bin.
 test_disk_full.py          MEDIA_ROOT on a 2 MB tmpfs filled up: a report with two photos (the
-                           second write fails half-way) and an evidence upload get a bilingual
+                           second write fails half-way), an evidence upload and a task's
+                           progress report with an attachment get a bilingual
                            "disk may be full" error (503 for the phone's outbox), no row without
                            its file, no file (partial or whole) without its row; then the same
                            upload succeeds. Needs root for `mount` (fails, saying so, without it).

@@ -16,6 +16,7 @@ from tests.dxboard.index.conftest import (  # noqa: F401  (fixtures)
     sub_a,
     sub_b,
 )
+from tests.dxboard.steering.conftest import holidays, make_task, plan  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"

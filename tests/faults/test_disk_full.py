@@ -1,7 +1,7 @@
 """Disk full while uploading, on a real full disk: MEDIA_ROOT is a small tmpfs filled up to a few
-kilobytes. A citizen's report with photos and an officer's evidence upload get a clear bilingual
-error; no report or evidence row without its file, no file (partial or whole) without its row; and
-once there is room again the same upload succeeds.
+kilobytes. A citizen's report with photos, an officer's evidence upload and a task's progress report
+with an attachment get a clear bilingual error; no row without its file, no file (partial or whole)
+without its row; and once there is room again the same upload succeeds.
 
 Mounting needs root (CI runs as root on this machine): without it the test fails, saying so."""
 
@@ -147,3 +147,31 @@ def test_an_evidence_upload_on_a_full_disk(client, login, campaign, sub_a, perso
     evidence = Evidence.objects.get()
     assert disk.files() == [evidence.file.name] and evidence.file.size == evidence.size
     assert AuditEntry.objects.filter(action="index.attach_evidence").count() == 1
+
+
+def test_a_progress_report_with_an_attachment_on_a_full_disk(client, login, make_task, personas, disk):
+    from dxboard.audit.models import AuditEntry
+    from dxboard.steering.models import ProgressReport, ReportAttachment, Task
+
+    task = make_task(lead="A")
+    data = noisy_jpeg(4)
+    disk.leave_free(stored_size(data) // 2)
+    login(personas["officer_a"])
+
+    def report():
+        return client.post(reverse("steering:task-progress", args=[task.pk]), {
+            "percent": "60", "text": "Đã triển khai ở 3 thôn",
+            "files": SimpleUploadedFile("bien-ban.jpg", data, content_type="image/jpeg")}, follow=True)
+
+    page = report()
+    assert page.status_code == 200  # the task page with the message, not a server error
+    html = page.content.decode()
+    assert "ổ đĩa" in html and "disk may be full" in html
+    assert not ProgressReport.objects.exists() and not ReportAttachment.objects.exists() and disk.files() == []
+    assert Task.objects.get(pk=task.pk).progress == 0
+    assert not AuditEntry.objects.filter(action="steering.report_progress").exists()
+
+    disk.make_room()
+    report()
+    attachment = ReportAttachment.objects.get()
+    assert disk.files() == [attachment.file.name] and Task.objects.get(pk=task.pk).progress == 60

@@ -67,3 +67,15 @@ def files_follow_transaction():
             outer.extend(written)
     finally:
         _written.reset(token)
+
+
+@contextlib.contextmanager
+def refused_when_full(refusal):
+    """Inside an action: a storage failure in the block becomes `refusal(NO_SPACE)`, the action's own
+    bilingual error (shown to the person uploading); any other error passes unchanged."""
+    try:
+        yield
+    except OSError as exc:
+        if is_storage_failure(exc):
+            raise refusal(NO_SPACE) from exc
+        raise

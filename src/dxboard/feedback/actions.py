@@ -26,7 +26,7 @@ from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
-from dxboard.core.storage import NO_SPACE, files_follow_transaction, is_storage_failure
+from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import UploadError, check_upload
 from dxboard.units.models import Unit
 
@@ -84,12 +84,8 @@ class StorageFailed(FeedbackError):
 
 
 def _save_photo(**fields) -> Photo:
-    try:
+    with refused_when_full(StorageFailed):
         return Photo.objects.create(**fields)
-    except OSError as exc:
-        if is_storage_failure(exc):
-            raise StorageFailed(NO_SPACE) from exc
-        raise
 
 
 def _snap(report: Report) -> dict:

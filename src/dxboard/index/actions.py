@@ -18,7 +18,7 @@ from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify, notify_each
-from dxboard.core.storage import NO_SPACE, files_follow_transaction, is_storage_failure
+from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import check_upload
 
 from . import preview, scoring
@@ -226,16 +226,12 @@ def attach_evidence(*, acting_user, answer: Answer, upload, summary: str, docume
     if not summary.strip():
         raise _refuse(gettext_noop("Evidence needs a summary (trích yếu)."))
     checked = check_upload(upload)
-    try:
+    with refused_when_full(_refuse):
         evidence = Evidence.objects.create(
             answer=answer, summary=summary.strip()[:500], document_number=document_number.strip(),
             document_date=document_date, issuer=issuer.strip(), file=checked.content,
             original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
             sha256=checked.sha256, uploaded_by=acting_user)
-    except OSError as exc:
-        if is_storage_failure(exc):
-            raise _refuse(NO_SPACE) from exc
-        raise
     record(actor=acting_user, action="index.attach_evidence", obj=evidence, after=snapshot(evidence))
     return evidence
 

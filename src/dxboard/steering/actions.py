@@ -21,7 +21,7 @@ from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
 from dxboard.core.notify import notify
-from dxboard.core.storage import files_follow_transaction
+from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import check_upload
 from dxboard.workdays.calendar import Calendar
 
@@ -103,7 +103,8 @@ def create_document(*, acting_user, number: str, date: datetime.date, issuer: st
         checked = check_upload(upload, allowed=("pdf", "docx"))
         doc.file = checked.content
         doc.original_name = checked.original_name
-    doc.save()
+    with refused_when_full(_refuse):
+        doc.save()
     record(actor=acting_user, action="steering.create_document", obj=doc, after=snapshot(doc))
     return doc
 
@@ -223,9 +224,10 @@ def report_progress(*, acting_user, task: Task, percent: int, text: str, uploads
     unit = _reporting_unit(acting_user, task)
     report = ProgressReport.objects.create(task=task, unit=unit, percent=percent, text=text.strip(),
                                            reported_by=acting_user if acting_user and acting_user.pk else None)
-    for c in checked:
-        ReportAttachment.objects.create(report=report, file=c.content, original_name=c.original_name,
-                                        content_type=c.content_type, size=c.size, sha256=c.sha256)
+    with refused_when_full(_refuse):
+        for c in checked:
+            ReportAttachment.objects.create(report=report, file=c.content, original_name=c.original_name,
+                                            content_type=c.content_type, size=c.size, sha256=c.sha256)
     before = snapshot(task)
     if unit.pk == task.lead_unit_id:
         task.progress = percent
