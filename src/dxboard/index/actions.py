@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import bilingual, choice_label
 from dxboard.core.notify import notify, notify_each
 from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import check_upload
@@ -60,7 +60,7 @@ def _transition(submission: Submission, name: str) -> str:
     sources, target = TRANSITIONS[name]
     if submission.status not in sources:
         raise _refuse(gettext_noop("A submission that is “%(status)s” cannot be moved to “%(target)s”."),
-                      {"status": submission.get_status_display(), "target": S(target).label})
+                      {"status": choice_label(submission, "status"), "target": S(target).label})
     return target
 
 
@@ -165,12 +165,12 @@ def save_answer(*, acting_user, answer: Answer, expected_version: int, **fields)
     _require(acting_user, "change", submission.unit, Answer)
     if not submission.editable_by_unit:
         raise _refuse(gettext_noop("This submission is “%(status)s” and can no longer be changed."),
-                      {"status": submission.get_status_display()})
+                      {"status": choice_label(submission, "status")})
     if answer.indicator.source not in ("", "self") and not is_admin(acting_user):
         # KPI, tasks, IT registry, feedback and survey figures come from their modules or, until a
         # module feeds them, from the standing office: never from the unit being assessed.
         raise _refuse(gettext_noop("%(code)s is filled by the standing office (source: %(source)s), not by the unit."),
-                      {"code": answer.indicator.code, "source": answer.indicator.get_source_display()}, NotAllowed)
+                      {"code": answer.indicator.code, "source": choice_label(answer.indicator, "source")}, NotAllowed)
     if submission.status == S.RETURNED and answer.review != Answer.Review.RETURNED:
         raise _refuse(gettext_noop("%(code)s was not returned by the reviewer and cannot be changed."),
                       {"code": answer.indicator.code})
@@ -222,7 +222,7 @@ def attach_evidence(*, acting_user, answer: Answer, upload, summary: str, docume
     _require(acting_user, "change", submission.unit, Evidence)
     if not submission.editable_by_unit:
         raise _refuse(gettext_noop("This submission is “%(status)s” and can no longer be changed."),
-                      {"status": submission.get_status_display()})
+                      {"status": choice_label(submission, "status")})
     if not summary.strip():
         raise _refuse(gettext_noop("Evidence needs a summary (trích yếu)."))
     checked = check_upload(upload)
@@ -242,7 +242,7 @@ def remove_evidence(*, acting_user, evidence: Evidence) -> None:
     _require(acting_user, "change", submission.unit, Evidence)
     if not submission.editable_by_unit:
         raise _refuse(gettext_noop("This submission is “%(status)s” and can no longer be changed."),
-                      {"status": submission.get_status_display()})
+                      {"status": choice_label(submission, "status")})
     record(actor=acting_user, action="index.remove_evidence", obj=evidence, before=snapshot(evidence))
     stored = evidence.file.name
     evidence.delete()

@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import bilingual, choice_label
 
 from . import actions
 from .models import Answer, Campaign, Indicator, ResultSnapshot, Submission
@@ -484,7 +484,7 @@ def _parse(preview: Preview, wb) -> Preview:
                            {"other": meta.get("unit") or "?"})
     if not submission.editable_by_unit:
         return _file_error(preview, gettext_noop("This submission is “%(status)s” and can no longer be changed."),
-                           {"status": submission.get_status_display()})
+                           {"status": choice_label(submission, "status")})
     sheet = wb[FORM_SHEET]
     sheet.reset_dimensions()  # files saved by other programs may state wrong dimensions
     rows = sheet.iter_rows(values_only=True)

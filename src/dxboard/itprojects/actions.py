@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import bilingual, choice_label
 from dxboard.core.notify import notify
 
 from .models import CRITERIA, MAX_SCORE, DataSet, Link, Review, ReviewCampaign, Stage, System, Verdict
@@ -240,7 +240,7 @@ def save_review(*, acting_user, review: Review, complete: bool = False, **fields
     if complete:
         notify(_officers(review.system.owner),
                bilingual(gettext_noop("Review of %(system)s: %(verdict)s"),
-                         {"system": review.system.name, "verdict": review.get_verdict_display()}),
+                         {"system": review.system.name, "verdict": choice_label(review, "verdict")}),
                review.findings, reverse("itprojects:system", args=[review.system.pk]))
     return review
 

@@ -31,3 +31,22 @@ def test_compiled_catalogue_is_up_to_date(path):
 
 def test_the_global_catalogue_exists():
     assert SRC / "locale" / "vi" / "LC_MESSAGES" / "django.po" in CATALOGUES
+
+
+def test_bilingual_writes_a_choice_label_in_each_half_s_language(campaign, sub_a, personas):
+    """A Vietnamese request refused: the English half names the status in English (it used to repeat the
+    Vietnamese label, read once in the request's language)."""
+    from django.utils import translation
+
+    from dxboard.index import actions
+    from dxboard.index.models import Submission
+
+    with translation.override("vi"):
+        vi_label, en_label = str(Submission.Status.DRAFT.label), "Draft"
+        with translation.override("en"):
+            assert str(Submission.Status.DRAFT.label) == en_label
+        assert vi_label != en_label
+        with pytest.raises(actions.ActionError) as refused:
+            actions.start_review(acting_user=personas["reviewer"], submission=sub_a)  # a draft: not yet submitted
+    vi, en = str(refused.value).split(" / ")
+    assert f"“{vi_label}”" in vi and f"“{en_label}”" in en and vi_label not in en
