@@ -88,3 +88,48 @@ def test_a_leader_reads_the_timeline_league_table_and_summary(open_page, live_se
     assert download.value.suggested_filename.endswith(".docx")
     w.shot("steering-summary")
     w.assert_clean()
+
+
+def test_the_standing_office_corrects_and_deletes_a_task(open_page, live_server, task, personas, tree):
+    """The office fixes a mistyped deadline and lead unit on the task's page, then removes a task entered
+    twice, after a confirmation page."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dxboard.steering import actions
+    from dxboard.steering.models import Task
+
+    twice = actions.create_task(acting_user=None, plan=task.plan, title="Nhiệm vụ nhập trùng", lead_unit=tree["A"],
+                                deadline=datetime.date(2026, 9, 30), code="NV09b")
+    device = TOTPDevice.objects.create(user=personas["admin"], name="phone", confirmed=True)
+    w = open_page()
+    page = w.page
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[name=username]").fill("admin")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/accounts/2fa/verify/**")
+    page.locator("input[name=token]").fill(f"{totp(device.bin_key):06d}")
+    page.locator("form.panel button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + f"/steering/tasks/{task.pk}/")
+    page.get_by_role("link", name="Sửa nhiệm vụ").click()
+    page.wait_for_url(f"**/steering/tasks/{task.pk}/edit/")
+    page.locator("#id_deadline").fill("2026-10-31")  # a Saturday
+    page.locator("#id_lead_unit").select_option(str(tree["B"].pk))
+    w.shot("steering-task-correct")
+    page.get_by_role("button", name="Lưu nội dung sửa").click()
+    page.wait_for_url(f"**/steering/tasks/{task.pk}/")
+    assert "Đã sửa nhiệm vụ." in page.locator(".messages").inner_text()
+    text = page.locator("main").inner_text()
+    assert "31/10/2026" in text and "02/11/2026" in text and "Phường Kinh Bắc" in text
+    page.goto(live_server.url + f"/steering/tasks/{twice.pk}/")
+    page.get_by_role("link", name="Xóa nhiệm vụ").click()
+    page.wait_for_url(f"**/steering/tasks/{twice.pk}/delete/")
+    assert "Nhiệm vụ nhập trùng" in page.locator("main").inner_text()
+    w.shot("steering-task-delete")
+    page.get_by_role("button", name="Xóa").click()
+    page.wait_for_url(f"**/steering/plans/{task.plan_id}/")
+    assert "Đã xóa nhiệm vụ." in page.locator(".messages").inner_text()
+    assert not Task.objects.filter(pk=twice.pk).exists()
+    w.assert_clean()

@@ -30,7 +30,9 @@ from .models import (
     Decision,
     DirectiveDocument,
     ExtensionRequest,
+    Pillar,
     Plan,
+    Priority,
     ProgressReport,
     RecurrenceRule,
     ReportAttachment,
@@ -40,15 +42,19 @@ from .status import COMPLETED
 
 
 class ActionError(ValueError):
-    """A refused action, with a bilingual message."""
+    """A refused action, with a bilingual message; `field` names the form field at fault, if one is."""
+
+    field: str | None = None
 
 
 class NotAllowed(ActionError, PermissionError):
     pass
 
 
-def _refuse(message: str, params: dict | None = None, cls=ActionError):
-    return cls(bilingual(message, params))
+def _refuse(message: str, params: dict | None = None, cls=ActionError, field: str | None = None):
+    error = cls(bilingual(message, params))
+    error.field = field
+    return error
 
 
 def _require_admin(user) -> None:
@@ -189,6 +195,195 @@ def create_task(*, acting_user, plan: Plan, title: str, lead_unit, deadline: dat
     notify(users, bilingual(gettext_noop("New task: %(title)s"), {"title": title[:150]}),
            bilingual(gettext_noop("Deadline: %(day)s."), {"day": deadline.strftime("%d/%m/%Y")}), link(task))
     return task
+
+
+# -- corrections by the standing office ------------------------------------------------------------
+@transaction.atomic
+def update_plan(*, acting_user, plan: Plan, title: str, year: int, start: datetime.date, end: datetime.date,
+                document: DirectiveDocument | None = None) -> Plan:
+    """Correct a plan's title, year, dates or directive document. Its tasks and their occurrences stay as
+    they are (a recurring task's periods were laid out when it was added)."""
+    _require_admin(acting_user)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    title = (title or "").strip()
+    if not title:
+        raise _refuse(gettext_noop("The plan's title cannot be empty."), field="title")
+    if end < start:
+        raise _refuse(gettext_noop("The plan ends before it starts."), field="end")
+    before = snapshot(plan)
+    plan.title, plan.year, plan.start, plan.end, plan.document = title, int(year), start, end, document
+    after = snapshot(plan)
+    if after != before:
+        plan.save(update_fields=["title", "year", "start", "end", "document"])
+        record(actor=acting_user, action="steering.update_plan", obj=plan, before=before, after=after)
+    return plan
+
+
+CORRECTABLE_FIELDS = ("title", "lead_unit", "coordinating_units", "deadline", *TASK_FIELDS)
+# What a recurring task passes down to its occurrences not yet completed when it is corrected (its
+# title and code too, with each period's label). Its start date and deadline lay out the periods: they
+# are not corrected on the recurring task (correct an occurrence, or delete and add it again).
+PASSED_DOWN = ("content", "pillar", "assigned_by", "expected_output", "indicator_code", "priority", "lead_unit")
+_CHOICES = {"pillar": Pillar.values, "priority": Priority.values}
+
+
+def _field_label(name: str):
+    return Task._meta.get_field(name).verbose_name
+
+
+def _check_task_fields(task: Task, changes: dict) -> None:
+    """Refusals that name the field at fault, before anything is written."""
+    if "title" in changes and not changes["title"]:
+        raise _refuse(gettext_noop("The title of a task cannot be empty."), field="title")
+    for name, value in changes.items():
+        if name in _CHOICES and value not in _CHOICES[name]:
+            raise _refuse(gettext_noop("“%(value)s” is not a valid choice for the field “%(field)s”."),
+                          {"value": value, "field": _field_label(name)}, field=name)
+        limit = getattr(Task._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise _refuse(gettext_noop("The field “%(field)s” takes at most %(n)s characters."),
+                          {"field": _field_label(name), "n": limit}, field=name)
+
+
+def _pass_down(acting_user, template: Task, changes: dict, coordinating) -> None:
+    for child in template.occurrences.select_for_update().filter(completed_on__isnull=True):
+        before = snapshot(child)
+        fields = [k for k in PASSED_DOWN if k in changes]
+        for k in fields:
+            setattr(child, k, changes[k])
+        if "title" in changes:
+            child.title = f"{template.title} — {child.period_label}"[:500]
+            fields.append("title")
+        if "code" in changes:
+            child.code = (f"{template.code}/{child.period_label}" if template.code else "")[:40]
+            fields.append("code")
+        if fields:
+            child.save(update_fields=fields)
+        if coordinating is not None:
+            child.coordinating_units.set(coordinating)
+        after = snapshot(child)
+        if after != before:
+            record(actor=acting_user, action="steering.update_task", obj=child, before=before, after=after)
+
+
+@transaction.atomic
+def update_task(*, acting_user, task: Task, **fields) -> Task:
+    """Correct a task: its title, content, lead and coordinating units, deadline and the other fields
+    `create_task` takes. Written as "steering.update_task"; a new deadline is a correction of a
+    data-entry error by the standing office, written apart as "steering.correct_deadline" (a unit asking
+    for more time goes through `request_extension`). A completed task's deadline stays. Correcting a
+    recurring task passes the change down to its occurrences not yet completed."""
+    _require_admin(acting_user)
+    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown task fields: {sorted(unknown)}")
+    task = _fresh(task)
+    old_lead = task.lead_unit
+    old_coordinating = set(task.coordinating_units.all())
+    coordinating = fields.pop("coordinating_units", None)
+    coordinating = None if coordinating is None or set(coordinating) == old_coordinating else set(coordinating)
+    deadline = fields.pop("deadline", task.deadline)
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+    changes = {k: v for k, v in fields.items() if getattr(task, k) != v}
+    _check_task_fields(task, changes)
+    lead = changes.get("lead_unit", old_lead)
+    if ("lead_unit" in changes or coordinating is not None) and lead in (
+            coordinating if coordinating is not None else old_coordinating):
+        raise _refuse(gettext_noop("The lead unit cannot also be a coordinating unit."), field="coordinating_units")
+    deadline_changed = deadline != task.deadline
+    if task.is_recurring:
+        for name, changed in (("start_date", "start_date" in changes), ("deadline", deadline_changed)):
+            if changed:
+                raise _refuse(gettext_noop("The field “%(field)s” of a recurring task lays out its periods: correct "
+                                           "an occurrence instead, or delete the recurring task and add it again."),
+                              {"field": _field_label(name)}, field=name)
+    if deadline_changed:
+        if task.completed_on is not None:
+            raise _refuse(gettext_noop("Task %(task)s is completed: its deadline can no longer be corrected."),
+                          {"task": task.code or task.pk}, field="deadline")
+        if task.extensions.filter(status=Decision.PENDING).exists():
+            raise _refuse(gettext_noop("An extension request is waiting for a decision: decide it before "
+                                       "correcting the deadline."), field="deadline")
+    start_date = changes.get("start_date", task.start_date)
+    if (deadline_changed or "start_date" in changes) and start_date and deadline < start_date:
+        raise _refuse(gettext_noop("The deadline (%(deadline)s) is before the start date (%(start)s)."),
+                      {"deadline": deadline.strftime("%d/%m/%Y"), "start": start_date.strftime("%d/%m/%Y")},
+                      field="deadline")
+
+    if changes or coordinating is not None:
+        before = snapshot(task)
+        for k, v in changes.items():
+            setattr(task, k, v)
+        if changes:
+            task.save(update_fields=list(changes))
+        if coordinating is not None:
+            task.coordinating_units.set(coordinating)
+        record(actor=acting_user, action="steering.update_task", obj=task, before=before, after=snapshot(task))
+        if task.is_recurring:
+            _pass_down(acting_user, task, changes, coordinating)
+    if deadline_changed:
+        before = snapshot(task)
+        old_deadline = task.deadline
+        if task.original_deadline == task.deadline:  # never extended: the deadline as assigned was mistyped
+            task.original_deadline = deadline
+        task.deadline = deadline
+        task.effective_deadline = Calendar().effective_deadline(deadline)
+        task.save(update_fields=["original_deadline", "deadline", "effective_deadline"])
+        record(actor=acting_user, action="steering.correct_deadline", obj=task, before=before, after=snapshot(task))
+
+    where = reverse("steering:my-tasks") if task.is_recurring else link(task)
+    day = task.deadline.strftime("%d/%m/%Y")
+    if "lead_unit" in changes:
+        notify(officers(task.lead_unit),
+               bilingual(gettext_noop("Task assigned to your unit: %(title)s"), {"title": task.title[:150]}),
+               bilingual(gettext_noop("Deadline: %(day)s."), {"day": day}), where)
+    if coordinating is not None:
+        added = [u for u in coordinating - old_coordinating if u != task.lead_unit]
+        notify([u for unit in added for u in officers(unit)],
+               bilingual(gettext_noop("New task: %(title)s"), {"title": task.title[:150]}),
+               bilingual(gettext_noop("Deadline: %(day)s."), {"day": day}), where)
+    if deadline_changed and "lead_unit" not in changes:
+        notify(officers(task.lead_unit),
+               bilingual(gettext_noop("Deadline corrected: %(title)s"), {"title": task.title[:150]}),
+               bilingual(gettext_noop("The standing office corrected the deadline from %(old)s to %(new)s."),
+                         {"old": old_deadline.strftime("%d/%m/%Y"), "new": day}), where)
+    return task
+
+
+@transaction.atomic
+def delete_task(*, acting_user, task: Task) -> None:
+    """Remove a task entered by mistake, while nobody has acted on it: no progress report, extension
+    request or completion declaration (else it is corrected, not deleted). A recurring task goes with its
+    occurrences, and only if none of them has been acted on; one occurrence may go alone. The audit row
+    keeps the task's snapshot (a recurring task's with its occurrences')."""
+    _require_admin(acting_user)
+    task = _fresh(task)
+    occurrences = list(task.occurrences.select_for_update().order_by("deadline", "pk"))
+    ids = [task.pk, *(o.pk for o in occurrences)]
+    acted_on = (any(t.completed_on is not None for t in [task, *occurrences])
+                or ProgressReport.objects.filter(task__in=ids).exists()
+                or ExtensionRequest.objects.filter(task__in=ids).exists()
+                or CompletionDeclaration.objects.filter(task__in=ids).exists())
+    if acted_on:
+        message = (gettext_noop("A period of recurring task %(task)s already has a progress report, an extension "
+                                "request or a completion declaration: correct the task instead of deleting it.")
+                   if task.is_recurring else
+                   gettext_noop("Task %(task)s already has a progress report, an extension request or a "
+                                "completion declaration: correct it instead of deleting it."))
+        raise _refuse(message, {"task": task.code or task.pk})
+    before = snapshot(task)
+    if occurrences:
+        before["occurrences"] = [snapshot(o) for o in occurrences]
+    users = [u for unit in [task.lead_unit, *task.coordinating_units.all()] for u in officers(unit)]
+    record(actor=acting_user, action="steering.delete_task", obj=task, before=before)
+    rule, title = task.recurrence, task.title
+    task.delete()  # its occurrences and reminders with it
+    if rule is not None and not Task.objects.filter(recurrence=rule).exists():
+        rule.delete()
+    notify(users, bilingual(gettext_noop("Task removed: %(title)s"), {"title": title[:150]}),
+           bilingual(gettext_noop("The standing office removed this task, entered by mistake.")),
+           reverse("steering:my-tasks"))
 
 
 # -- follow-up by the units ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dxboard.units.models import Unit
@@ -48,11 +49,21 @@ class DecideForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PlanImportForm(forms.Form):
+class PlanForm(forms.Form):
     title = forms.CharField(label=_("Plan title"), max_length=500)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     start = forms.DateField(label=_("Start"), widget=_date_input())
     end = forms.DateField(label=_("End"), widget=_date_input())
+
+
+class PlanEditForm(PlanForm):
+    """Correcting a plan: its fields and the directive document it carries out."""
+
+    document = forms.ModelChoiceField(label=_("Directive document"), queryset=DirectiveDocument.objects.all(),
+                                      required=False)
+
+
+class PlanImportForm(PlanForm):
     doc_number = forms.CharField(label=_("Document number"), max_length=80)
     doc_date = forms.DateField(label=_("Document date"), widget=_date_input())
     doc_issuer = forms.CharField(label=_("Issuer"), max_length=200)
@@ -61,7 +72,6 @@ class PlanImportForm(forms.Form):
 
 
 def _current_units():
-    from django.db.models import Q
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -91,5 +101,25 @@ class TaskForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = _current_units()
+        self.fields["lead_unit"].queryset = units
+        self.fields["coordinating_units"].queryset = units
+
+
+class TaskEditForm(TaskForm):
+    """Correcting a task: the add form without the recurrence (a recurring task keeps its rule). A recurring
+    task's start date and deadline lay out its periods, and a completed task's deadline stays: those
+    fields are left out."""
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["frequency"], self.fields["working_day"]
+        if task.is_recurring:
+            del self.fields["start_date"], self.fields["deadline"]
+        elif task.completed_on is not None:
+            self.fields["deadline"].disabled = True
+            self.fields["deadline"].help_text = _("The task is completed: its deadline can no longer be corrected.")
+        # units ended by a reform stay choosable for the task that names them
+        named = [task.lead_unit_id, *(u.pk for u in task.coordinating_units.all())]
+        units = Unit.objects.filter(Q(pk__in=_current_units().values("pk")) | Q(pk__in=named)).order_by("kind", "name")
         self.fields["lead_unit"].queryset = units
         self.fields["coordinating_units"].queryset = units

@@ -21,7 +21,16 @@ from dxboard.core.uploads import UploadError, check_upload
 
 from . import actions, excel, summary
 from .filtersets import TaskFilterSet
-from .forms import DecideForm, DeclareForm, ExtensionForm, PlanImportForm, ProgressForm, TaskForm
+from .forms import (
+    DecideForm,
+    DeclareForm,
+    ExtensionForm,
+    PlanEditForm,
+    PlanImportForm,
+    ProgressForm,
+    TaskEditForm,
+    TaskForm,
+)
 from .models import (
     CompletionDeclaration,
     Decision,
@@ -299,6 +308,79 @@ def task_create(request, pk):
             messages.success(request, _("Task added."))
             return redirect("steering:task", task.pk) if not task.is_recurring else redirect("steering:plan", plan.pk)
     return render(request, "steering/task_form.html", {"form": form, "plan": plan})
+
+
+# -- corrections by the standing office -------------------------------------------------------------
+def _any_task(request, pk):
+    """Any task the person sees, a recurring one (which has no page of its own: its occurrences do) included."""
+    return get_object_or_404(Task.objects.restrict(request.user, "view").select_related("plan", "lead_unit"), pk=pk)
+
+
+def _back_to(task):
+    return redirect("steering:plan", task.plan_id) if task.is_recurring else redirect("steering:task", task.pk)
+
+
+def _refused_on(form, exc):
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+TASK_EDIT_INITIAL = ("code", "title", "content", "pillar", "lead_unit", "assigned_by", "start_date", "deadline",
+                     "expected_output", "indicator_code", "priority")
+
+
+@login_required
+def task_edit(request, pk):
+    """The standing office corrects a task (a recurring one: for its periods not yet completed)."""
+    _require_admin(request)
+    task = _any_task(request, pk)
+    initial = {name: getattr(task, name) for name in TASK_EDIT_INITIAL}
+    initial["coordinating_units"] = list(task.coordinating_units.all())
+    form = TaskEditForm(request.POST or None, initial=initial, task=task)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["coordinating_units"] = list(data["coordinating_units"])
+        try:
+            task = actions.update_task(acting_user=request.user, task=task, **data)
+        except actions.ActionError as exc:
+            _refused_on(form, exc)
+        else:
+            messages.success(request, _("Task corrected."))
+            return _back_to(task)
+    return render(request, "steering/task_edit.html", {"form": form, "task": task})
+
+
+@login_required
+def task_delete(request, pk):
+    """GET: what would be deleted, and a button; POST: delete (refused once the task has been acted on)."""
+    _require_admin(request)
+    task = _any_task(request, pk)
+    if request.method == "POST":
+        plan_pk = task.plan_id
+        try:
+            actions.delete_task(acting_user=request.user, task=task)
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+            return _back_to(task)
+        messages.success(request, _("Task deleted."))
+        return redirect("steering:plan", plan_pk)
+    return render(request, "steering/task_delete.html", {"task": task, "occurrences": task.occurrences.count()})
+
+
+@login_required
+def plan_edit(request, pk):
+    _require_admin(request)
+    plan = get_object_or_404(Plan.objects.restrict(request.user, "view"), pk=pk)
+    form = PlanEditForm(request.POST or None, initial={
+        "title": plan.title, "year": plan.year, "start": plan.start, "end": plan.end, "document": plan.document})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_plan(acting_user=request.user, plan=plan, **form.cleaned_data)
+        except actions.ActionError as exc:
+            _refused_on(form, exc)
+        else:
+            messages.success(request, _("Plan corrected."))
+            return redirect("steering:plan", plan.pk)
+    return render(request, "steering/plan_edit.html", {"form": form, "plan": plan})
 
 
 @login_required
