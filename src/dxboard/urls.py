@@ -26,6 +26,7 @@ urlpatterns = [
     path("feedback/", include("dxboard.feedback.urls")),
     path("open311/v2/", include("dxboard.feedback.open311.urls")),
     path("kpi/", include("dxboard.kpi.urls")),
+    path("workdays/", include("dxboard.workdays.urls")),
     path("portal/", include("dxboard.portal.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

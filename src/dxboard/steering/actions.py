@@ -12,6 +12,7 @@ import calendar as pycal
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -547,11 +548,13 @@ def decide_completion(*, acting_user, declaration: CompletionDeclaration, confir
 
 def refresh_effective_deadlines(sender=None, years=None, **kwargs) -> int:
     """Recompute the effective deadlines of tasks due in `years` after the calendar changed (a new
-    holiday, a swapped day). Not an audited action: nothing a person decided changes."""
+    holiday, a swapped day). Not an audited action: nothing a person decided changes. A task due in the
+    year before whose deadline rolled over into one of `years` (due 31 December, a day off) is
+    recomputed too."""
     cal = Calendar()
     tasks = Task.objects.all()
     if years:
-        tasks = tasks.filter(deadline__year__in=years)
+        tasks = tasks.filter(Q(deadline__year__in=years) | Q(effective_deadline__year__in=years))
     changed = 0
     for task in tasks.only("pk", "deadline", "effective_deadline"):
         effective = cal.effective_deadline(task.deadline)
