@@ -205,19 +205,9 @@ def _submission_for(request, pk: int, action: str = "view") -> Submission:
         "campaign__framework", "unit"), pk=pk)
 
 
-def progress(answers: list[Answer]) -> dict:
-    total = len(answers)
-    answered = sum(1 for a in answers if a.is_answered)
-    need_evidence = [a for a in answers if a.indicator.evidence and a.state == Answer.State.ANSWERED and a.is_answered]
-    with_evidence = sum(1 for a in need_evidence if a.evidence.all())
-    claimed = sum(a.self_points or 0 for a in answers)
-    maximum = sum(a.indicator.max_points or 0 for a in answers if (a.indicator.rule or {}).get("effect") == "score")
-    return _progress_dict(total, answered, len(need_evidence), with_evidence, claimed, maximum)
-
-
 def progress_of(submission: Submission) -> dict:
-    """`progress()` of a submission's answers from one narrow query: what the autosave sends back out of
-    band on every change, where reading every answer with its indicator and evidence cost more than the save."""
+    """The progress bars of a submission (answered, evidence attached where required, points claimed) from
+    one narrow query: the form page shows them, and every autosave sends them back out of band."""
     rows = submission.answers.order_by().annotate(
         effect=KeyTextTransform("effect", "indicator__rule"),
         has_evidence=Exists(Evidence.objects.filter(answer=OuterRef("pk")))).values_list(
@@ -228,7 +218,7 @@ def progress_of(submission: Submission) -> dict:
     for state, value, numerator, choice, self_points, evidence, max_points, effect, has_evidence in rows:
         total += 1
         is_answered = (state == Answer.State.NOT_APPLICABLE or value is not None or numerator is not None
-                       or bool(choice))  # Answer.is_answered
+                       or bool(choice))  # Answer.is_answered, on the row
         answered += is_answered
         if evidence and state == Answer.State.ANSWERED and is_answered:
             evidence_needed += 1
@@ -236,10 +226,6 @@ def progress_of(submission: Submission) -> dict:
         claimed += self_points or 0
         if effect == "score":
             maximum += max_points or 0
-    return _progress_dict(total, answered, evidence_needed, with_evidence, claimed, maximum)
-
-
-def _progress_dict(total, answered, evidence_needed, with_evidence, claimed, maximum) -> dict:
     pct = lambda part, whole: round(100 * part / whole) if whole else 0  # noqa: E731
     return {"total": total, "answered": answered, "answered_pct": pct(answered, total),
             "evidence": with_evidence, "evidence_needed": evidence_needed,
@@ -260,7 +246,7 @@ def submission(request, pk: int):
     can_edit = sub.editable_by_unit and can(request.user, "change", sub.unit, Answer)
     can_review = can(request.user, "review", sub.unit, Answer)
     return render(request, "index/submission.html", {
-        "submission": sub, "answers": answers, "progress": progress(answers), "can_edit": can_edit,
+        "submission": sub, "answers": answers, "progress": progress_of(sub), "can_edit": can_edit,
         "can_review": can_review and sub.status == Submission.Status.IN_REVIEW,
         "reviewer": can_review, "problems": actions.missing_items(sub) if can_edit else [],
         "can_appeal": (sub.campaign.status == Campaign.Status.PROVISIONAL
