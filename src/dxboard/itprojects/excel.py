@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from dxboard.accounts.permissions import can
 from dxboard.core.i18n import bilingual
+from dxboard.core.text import parse_date
 from dxboard.units.models import Unit
 
 from . import actions
@@ -189,16 +190,10 @@ def _value(raw, kind, choices, units: dict):
             raise ValueError(bilingual(gettext_noop("The amount cannot be negative.")))
         return value.quantize(Decimal("0.1"))
     if kind == DATE:
-        if isinstance(raw, datetime.datetime):
-            return raw.date()
-        if isinstance(raw, datetime.date):
-            return raw
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return datetime.datetime.strptime(str(raw).strip(), fmt).date()
-            except ValueError:
-                pass
-        raise ValueError(bilingual(gettext_noop("Enter a date as dd/mm/yyyy.")))
+        day = parse_date(raw)
+        if day is None:
+            raise ValueError(bilingual(gettext_noop("Enter a date as dd/mm/yyyy.")))
+        return day
     if kind == BOOL:
         text = str(raw).strip().lower()
         if text in ("x", "1", "true", "có", "co", "yes"):

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dxboard.core.i18n import bilingual
+from dxboard.core.text import parse_date
 from dxboard.units.models import Unit
 
 from . import actions
@@ -104,17 +105,10 @@ def _text(value) -> str:
 def _date(value):
     if value in (None, ""):
         return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(_text(value))
+    return day
 
 
 def _code(value: str) -> str:

@@ -7,14 +7,13 @@ when the change rolls back.
 
 from __future__ import annotations
 
-import datetime
-
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from dxboard.accounts.permissions import is_admin
 from dxboard.audit.log import record, snapshot
 from dxboard.core.i18n import bilingual
+from dxboard.core.text import parse_date
 
 from .models import Holiday
 from .signals import calendar_changed
@@ -45,21 +44,6 @@ def _require_admin(user) -> None:
 
 def _label(field: str):
     return Holiday._meta.get_field(field).verbose_name  # lazy: each half of the message in its language
-
-
-def parse_date(value) -> datetime.date | None:
-    """A date from a date, or text written 31/12/2025, 31-12-2025 or 2025-12-31; None if it is not one."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def clean_day(*, date, name, name_en="", kind=Holiday.Kind.HOLIDAY, source="", provisional=False) -> dict:
