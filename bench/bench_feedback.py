@@ -26,7 +26,6 @@ import argparse
 import datetime
 import io
 import json
-import os
 import shutil
 import sys
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 
-from http_load import Call, Server, bench_database, drop_database, load, machine, multipart, verdict  # noqa: E402
+from http_load import Call, NoDatabase, Server, django_on_bench_database, load, machine, multipart, verdict  # noqa: E402, E501
 
 TARGETS = {"submit": {"min_per_second": 100, "max_p95_ms": 250},
            "submit_photo": {"min_per_second": 8, "max_p95_ms": 1500},
@@ -123,31 +122,19 @@ def main() -> int:
     reports = args.reports or (3000 if args.quick else 20000)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     started = machine()
-    try:
-        url = bench_database("dxboard_bench_feedback")
-    except Exception as exc:  # noqa: BLE001 — no PostgreSQL here: say so
-        args.out.write_text(json.dumps({"skipped": f"PostgreSQL not reachable: {exc}"}, indent=2))
-        print("skipped:", exc)
-        return 0
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchsite.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    filled = _fill(reports)
     media = (args.out.parent / "feedback-media").resolve()
     try:
-        result = _measure(url, filled, seconds, media)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep_db:
-            drop_database(url)
-            shutil.rmtree(media, ignore_errors=True)  # the stored photos of the run (~0.7 MB each)
+        with django_on_bench_database("dxboard_bench_feedback", keep=args.keep_db) as url:
+            filled = _fill(reports)
+            try:
+                result = _measure(url, filled, seconds, media)
+            finally:
+                if not args.keep_db:
+                    shutil.rmtree(media, ignore_errors=True)  # the stored photos of the run (~0.7 MB each)
+    except NoDatabase as exc:
+        args.out.write_text(json.dumps({"skipped": str(exc)}, indent=2))
+        print("skipped:", exc)
+        return 0
     result = {"machine": started, "server": result.pop("server"), "seconds_per_measure": seconds,
               "data": filled, **result}
     result["ok"] = all(v["ok"] for k, v in result.items() if isinstance(v, dict) and "ok" in v)

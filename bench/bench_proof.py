@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import random
 import re
 import statistics
@@ -46,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 
-from http_load import Call, Server, bench_database, drop_database, load, machine, verdict  # noqa: E402
+from http_load import Call, NoDatabase, Server, django_on_bench_database, load, machine, verdict  # noqa: E402
 
 TARGETS = {"ranking": {"min_per_second": 300, "max_p95_ms": 100},
            "save": {"min_per_second": 50, "max_p95_ms": 300},
@@ -187,31 +186,16 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     started = machine()
     try:
-        url = bench_database(args.db)
-    except Exception as exc:  # noqa: BLE001 — no PostgreSQL here: say so
-        args.out.write_text(json.dumps({"skipped": f"PostgreSQL not reachable: {exc}"}, indent=2))
+        with django_on_bench_database(args.db, keep=args.keep_db) as url:
+            filled = _fill(args.communes)
+            if args.only == ["recompute"]:  # no server needed: read → compute → store in this process
+                result = {"recompute": _recompute(filled, profile=args.profile)}
+            else:
+                result = _measure(url, filled, seconds, set(args.only or MEASURES))
+    except NoDatabase as exc:
+        args.out.write_text(json.dumps({"skipped": str(exc)}, indent=2))
         print("skipped:", exc)
         return 0
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchsite.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    filled = _fill(args.communes)
-    try:
-        if args.only == ["recompute"]:  # no server needed: read → compute → store in this process
-            result = {"recompute": _recompute(filled, profile=args.profile)}
-        else:
-            result = _measure(url, filled, seconds, set(args.only or MEASURES))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep_db:
-            drop_database(url)
     data = {k: v for k, v in filled.items() if k not in ("officers",)}
     result = {"machine": started, "seconds_per_measure": seconds, "data": data, **result}
     result["ok"] = all(v["ok"] for k, v in result.items() if isinstance(v, dict) and "ok" in v)

@@ -1,7 +1,8 @@
 """Shared harness of the HTTP load benchmarks (bench_feedback.py, bench_proof.py).
 
 - `bench_database(name)`: a PostgreSQL database of the bench's own, dropped and re-created (never the
-  working one); `drop_database(url)` removes it at the end.
+  working one); `drop_database(url)` removes it at the end; `django_on_bench_database(name)` does both
+  around a block, with Django set up and migrated on it.
 - `Server`: the platform served by gunicorn in a subprocess, on the bench settings (`benchsite`: the
   production URLs plus bare baseline views under /bench/ that exist only there).
 - `load()`: a light load generator: `concurrency` threads, each with one keep-alive connection
@@ -17,6 +18,7 @@ PostgreSQL backend per request would cost a fork each time.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -43,6 +45,36 @@ def bench_database(name: str) -> str:
 
 def drop_database(url: str) -> None:
     _admin(url, f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
+
+
+class NoDatabase(Exception):
+    """The bench PostgreSQL server cannot be reached: the bench is skipped, saying so."""
+
+
+@contextlib.contextmanager
+def django_on_bench_database(name: str, *, keep: bool = False):
+    """Django set up (bench settings) on a fresh, migrated bench database `name`; yields its URL. The
+    connections are closed and the database dropped at the end (unless `keep`). NoDatabase when the
+    server cannot be reached."""
+    try:
+        url = bench_database(name)
+    except Exception as exc:  # noqa: BLE001 — any connection failure: no PostgreSQL here
+        raise NoDatabase(f"PostgreSQL not reachable: {exc}") from exc
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchsite.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", verbosity=0)
+    try:
+        yield url
+    finally:
+        connections.close_all()
+        if not keep:
+            drop_database(url)
 
 
 def _admin(url: str, *statements: str) -> None:
