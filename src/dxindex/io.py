@@ -585,25 +585,7 @@ def data_from_records(records: list[tuple[str, ...]], columns: list[str], source
     values[r, c] = numbers
     rows = np.zeros((len(obs_index), len(codes)), dtype=np.int64)
     rows[r, c] = np.arange(n) + 2
-    text = {(int(r[i]), codes[c[i]]): value_col[i] for i in np.flatnonzero(is_text).tolist()}
-    states: dict[tuple[int, str], str] = {}
-    for k, v in list(text.items()):
-        if (s := state_token(v)) is not None:
-            states[k] = s
-            del text[k]
-    if "state" in cells:
-        state_col = cells["state"]
-        for i in (i for i, v in enumerate(state_col) if v != ""):
-            s = state_token(state_col[i])
-            if s is None:
-                raise InputError(
-                    f"unknown state {state_col[i]!r}",
-                    f"trạng thái không rõ {state_col[i]!r}",
-                    file=source,
-                    row=i + 2,
-                    column="state",
-                )
-            states[(int(r[i]), codes[c[i]])] = s
+    text, states = _text_and_states(value_col, cells.get("state"), is_text, r, c, codes, source)
     first = np.unique(r, return_index=True)[1]
     units = pd.DataFrame({"uCode": pd.Series(unit_col, dtype=str).to_numpy()[first]})
     units["uName"] = ""
@@ -619,6 +601,31 @@ def data_from_records(records: list[tuple[str, ...]], columns: list[str], source
         layout="long",
         rows=rows,
     )
+
+
+def _text_and_states(value_cells, state_cells, is_text, r, c, codes: list[str], file) -> tuple[dict, dict]:
+    """The text cells {(observation, code): text} and the states {(observation, code): state} of long
+    rows (row i is cell r[i], codes[c[i]]): a state written as the value is a state; the state column,
+    when there is one, sets the state of its row's cell ("" for none), an unknown state refused."""
+    text = {(int(r[i]), codes[c[i]]): value_cells[i] for i in np.flatnonzero(is_text).tolist()}
+    states: dict[tuple[int, str], str] = {}
+    for k, v in list(text.items()):
+        if (s := state_token(v)) is not None:
+            states[k] = s
+            del text[k]
+    if state_cells is not None:
+        for i in (i for i, v in enumerate(state_cells) if v != ""):
+            s = state_token(state_cells[i])
+            if s is None:
+                raise InputError(
+                    f"unknown state {state_cells[i]!r}",
+                    f"trạng thái không rõ {state_cells[i]!r}",
+                    file=file,
+                    row=i + 2,
+                    column="state",
+                )
+            states[(int(r[i]), codes[c[i]])] = s
+    return text, states
 
 
 def _split_numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -714,24 +721,9 @@ def _data_from_long(frame: pd.DataFrame, file: str, digest: str) -> Dataset:
     values[r, c] = numbers
     rows = np.zeros((len(obs_keys), len(codes)), dtype=np.int64)
     rows[r, c] = np.arange(len(frame)) + 2
-    text = {(int(r[i]), codes[c[i]]): frame["value"].iat[i] for i in np.flatnonzero(is_text)}
-    states: dict[tuple[int, str], str] = {}
-    for k, v in list(text.items()):
-        if (s := state_token(v)) is not None:
-            states[k] = s
-            del text[k]
-    if "state" in frame.columns:
-        for i in np.flatnonzero(frame["state"].ne("").to_numpy()):
-            s = state_token(frame["state"].iat[i])
-            if s is None:
-                raise InputError(
-                    f"unknown state {frame['state'].iat[i]!r}",
-                    f"trạng thái không rõ {frame['state'].iat[i]!r}",
-                    file=file,
-                    row=int(i) + 2,
-                    column="state",
-                )
-            states[(int(r[i]), codes[c[i]])] = s
+    text, states = _text_and_states(frame["value"].to_numpy(),
+                                    frame["state"].to_numpy() if "state" in frame.columns else None,
+                                    is_text, r, c, codes, file)
     first = np.unique(r, return_index=True)[1]
     units = pd.DataFrame({"uCode": frame["unit"].to_numpy()[first]})
     units["uName"] = frame["unit_name"].to_numpy()[first] if "unit_name" in frame.columns else ""

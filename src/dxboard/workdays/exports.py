@@ -11,7 +11,6 @@ from .models import Holiday
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ["Ngày", "Thứ", "Tên", "Tên tiếng Anh", "Loại", "Tạm tính", "Nguồn"]
-KIND_VI = {Holiday.Kind.HOLIDAY: "Ngày nghỉ", Holiday.Kind.MAKEUP_WORKDAY: "Ngày làm bù"}
 
 
 def year_xlsx(year: int) -> bytes:
@@ -26,7 +25,7 @@ def year_xlsx(year: int) -> bytes:
         cell.font = Font(bold=True)
     with translation.override("vi"):
         for day in Holiday.objects.filter(date__year=year):
-            ws.append([day.date, date_format(day.date, "l"), day.name, day.name_en, KIND_VI[day.kind],
+            ws.append([day.date, date_format(day.date, "l"), day.name, day.name_en, day.get_kind_display(),
                        "x" if day.provisional else "", day.source])
             ws.cell(row=ws.max_row, column=1).number_format = "DD/MM/YYYY"
     for letter, width in zip("ABCDEFG", (12, 10, 44, 36, 16, 10, 60), strict=True):
