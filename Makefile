@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DXBOARD := $(VENV)/bin/dxboard
 # `dxboard` defaults to the dev settings; the tests always use their own (scripts/run-tests).
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 
 .PHONY: run test lint audit bench fuzz venv messages clean
 
@@ -15,12 +17,12 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# The web server and the background worker together; Ctrl-C stops both.
 run: venv
 	mkdir -p var
 	$(DXBOARD) migrate --noinput
-	$(DXBOARD) demo
-	@echo "dxboard: http://127.0.0.1:8000"
-	$(DXBOARD) runserver 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:$(PORT) $(DXBOARD) demo
+	SITE_URL=http://127.0.0.1:$(PORT) $(DXBOARD) run 127.0.0.1:$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

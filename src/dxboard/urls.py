@@ -1,5 +1,4 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from dxboard.core import views as core_views
@@ -16,7 +15,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("dxboard.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("accounts/", include("dxboard.accounts.urls")),
     path("units/", include("dxboard.units.urls")),
     path("audit/", include("dxboard.audit.urls")),
@@ -28,6 +27,12 @@ urlpatterns = [
     path("kpi/", include("dxboard.kpi.urls")),
     path("workdays/", include("dxboard.workdays.urls")),
     path("portal/", include("dxboard.portal.urls")),
+    path("jobs/", include("dxboard.jobs.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
+
+handler400 = "dxboard.core.errors.bad_request"
+handler403 = "dxboard.core.errors.permission_denied"
+handler404 = "dxboard.core.errors.page_not_found"
+handler500 = "dxboard.core.errors.server_error"

@@ -67,3 +67,21 @@ def issue_api_token(*, acting_user, user) -> Token:
     # The token itself never goes to the log.
     record(actor=acting_user, action="accounts.issue_token", obj=user, after={"token_for": user.username})
     return token
+
+
+@transaction.atomic
+def set_language(*, acting_user, language: str) -> None:
+    """A person's own choice of language (nobody else's: it is their preference)."""
+    from django.conf import settings
+
+    from .models import Preference
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(language)
+    preference, _created = Preference.objects.get_or_create(user=acting_user)
+    if preference.language != language:
+        before = {"language": preference.language}
+        preference.language = language
+        preference.save(update_fields=["language"])
+        record(actor=acting_user, action="accounts.set_language", obj=preference, before=before,
+               after={"language": language})

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import throttle
@@ -25,7 +25,7 @@ class LoginForm(forms.Form):
         if until:
             raise forms.ValidationError(
                 _("Too many failed attempts. This account is locked until %(time)s.")
-                % {"time": formats.date_format(until, "H:i")}, code="locked")
+                % {"time": formats.date_format(timezone.localtime(until), "H:i")}, code="locked")
         self.user = authenticate(self.request, username=username, password=password)
         if self.user is None or not self.user.is_active:
             if throttle.register_failure(username):

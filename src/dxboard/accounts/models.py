@@ -49,3 +49,23 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures}"
+
+
+class Preference(models.Model):
+    """What a person chose for themselves: the language the platform speaks to them — on its pages after they
+    sign in, and in the notifications and e-mails others' actions send them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="preference")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"
+
+
+def languages_of(users) -> dict:
+    """{user id: language code} for `users`, the platform's language where a person chose none (one query)."""
+    ids = [u.pk for u in users]
+    chosen = dict(Preference.objects.filter(user_id__in=ids).values_list("user_id", "language"))
+    return {pk: chosen.get(pk, settings.LANGUAGE_CODE) for pk in ids}

@@ -1,5 +1,6 @@
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -15,6 +16,7 @@ from dxboard.audit.log import record
 
 from . import actions
 from .forms import LoginForm, TokenForm
+from .models import Preference
 from .twofactor import confirmed_device, pending_device, qr_svg
 
 
@@ -30,8 +32,17 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         login(request, form.user)  # rotates the session key: no fixation
         record(actor=form.user, action="accounts.login", obj=form.user)
-        return redirect(_next_url(request))
+        return _in_chosen_language(redirect(_next_url(request)), form.user)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _in_chosen_language(response, user):
+    """The pages speak the language the person chose (on any device), once they have chosen one."""
+    preference = Preference.objects.filter(user=user).first()
+    if preference is not None:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, preference.language, samesite="Lax",
+                            max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE)
+    return response
 
 
 @require_POST

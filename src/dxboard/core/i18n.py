@@ -1,28 +1,72 @@
-"""Error messages for people who may read either language: Vietnamese first, then English."""
+"""Messages to people, in the language of the person who reads them (Vietnamese unless they chose English).
 
-from django.utils import translation
-from django.utils.functional import Promise
+A `Message` keeps its English msgid (marked with gettext_noop, so that `make messages` finds it) and its
+parameters, and is translated only when it is read: `str(message)` speaks the active language — the
+request's, for a refusal shown on a page; `in_language(message, code)` speaks a recipient's, for a
+notification or an e-mail written by the worker. Parameters are written in the same language: lazy labels
+(see `choice_label`), nested messages, and dates and times in the platform's time zone.
+"""
+
+import datetime
+
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, gettext_noop
 
 
-def bilingual(message: str, params: dict | None = None) -> str:
-    """`message` (an English msgid marked with gettext_noop) in Vietnamese, then in English. Lazy
-    parameters (choice labels: see `choice_label`) are written in each half's own language."""
-    params = params or {}
-    with translation.override("vi"):
-        vi = gettext(message) % _in_active_language(params)
-    with translation.override("en"):
-        en = message % _in_active_language(params)
-    return vi if vi == en else f"{vi} / {en}"
+def _translated(msgid: str, params: dict) -> str:
+    text = gettext(msgid)
+    return text % {k: written(v) for k, v in params.items()} if params else text
 
 
-def _in_active_language(params: dict) -> dict:
-    return {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+_lazy_message = lazy(_translated, str)
+
+
+def Message(msgid: str, params: dict | None = None):  # noqa: N802 — reads as the type of text it makes
+    """A lazy text: `msgid` translated, then filled with `params`, each time it is read (Django's lazy
+    string: it is a `Promise`, so templates, forms, DRF and JSON encoders take it as text)."""
+    return _lazy_message(msgid, params or {})
+
+
+def _number(value, decimals) -> str:
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+_lazy_number = lazy(_number, str)
+
+
+def number(value, decimals: int | None = None):
+    """A number for a Message parameter, written the way its reader's language writes numbers when it is
+    read (40.000.000 and 91,2 in Vietnamese; 40,000,000 and 91.2 in English). Years and codes stay as they are:
+    pass those unformatted."""
+    return _lazy_number(value, decimals)
+
+
+def written(value):
+    """A parameter as the active language writes it: lazy texts and messages translated, datetimes in the
+    platform's time zone, dates in the language's format (numbers are formatted by their callers)."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return value
+
+
+def in_language(text, code: str) -> str:
+    """A Message or any lazy text in language `code`; plain text as it is."""
+    if isinstance(text, Promise):
+        with translation.override(code):
+            return str(text)
+    return text
 
 
 def choice_label(obj, field: str):
-    """The label of a choice field's value, kept lazy, for `bilingual` parameters (the model's
-    get_FOO_display() is already a string in the request's language, Vietnamese in both halves)."""
+    """The label of a choice field's value, kept lazy, for `Message` parameters (the model's
+    get_FOO_display() is already a string in the language active when it was called)."""
     value = getattr(obj, field)
     return dict(obj._meta.get_field(field).flatchoices).get(value, value)
 

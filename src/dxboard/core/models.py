@@ -20,3 +20,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class OutboxMail(models.Model):
+    """An e-mail the platform would have sent, kept instead (development and demo: core.outbox)."""
+
+    sent = models.DateTimeField(_("sent"), auto_now_add=True)
+    to = models.TextField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-sent", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -4,7 +4,7 @@
 the write fails — a full disk leaves no partial file. `files_follow_transaction()` wraps an action that
 saves files inside `transaction.atomic`: if the action fails, the files it saved are deleted again
 (their rows were rolled back), so no orphan file is left. Actions turn a storage failure into the
-bilingual `NO_SPACE` message for the person uploading.
+`NO_SPACE` message for the person uploading.
 """
 
 import contextlib
@@ -72,7 +72,7 @@ def files_follow_transaction():
 @contextlib.contextmanager
 def refused_when_full(refusal):
     """Inside an action: a storage failure in the block becomes `refusal(NO_SPACE)`, the action's own
-    bilingual error (shown to the person uploading); any other error passes unchanged."""
+    error (shown to the person uploading); any other error passes unchanged."""
     try:
         yield
     except OSError as exc:

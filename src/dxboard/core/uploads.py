@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_noop
 from PIL import Image, UnidentifiedImageError
 
-from .i18n import bilingual
+from .i18n import Message, number
 
 # Past this, Pillow refuses to decode instead of allocating gigabytes (a 50,000 × 50,000 PNG).
 Image.MAX_IMAGE_PIXELS = 40_000_000
@@ -50,7 +50,7 @@ class CheckedFile:
 
 
 def _error(message: str, params: dict | None = None) -> UploadError:
-    return UploadError(bilingual(message, params))
+    return UploadError(Message(message, params))
 
 
 def clean_name(name: str) -> str:
@@ -108,7 +108,7 @@ def reencode_image(data: bytes, kind: str, max_edge: int | None = None) -> bytes
             return out.getvalue()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _error(gettext_noop("The image is too large (more than %(n)s pixels)."),
-                     {"n": f"{Image.MAX_IMAGE_PIXELS:,}"}) from exc
+                     {"n": number(Image.MAX_IMAGE_PIXELS)}) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise _error(gettext_noop("The image cannot be read; it may be damaged.")) from exc
 

@@ -1,14 +1,17 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
+from dxboard.accounts import actions as account_actions
 from dxboard.accounts.models import Role
-from dxboard.accounts.permissions import memberships, roles
+from dxboard.accounts.permissions import is_admin, memberships, roles
 from dxboard.core.panels import panels_for
 from dxboard.units.models import Unit, UnitKind
 
@@ -30,8 +33,8 @@ def healthz(request):
 
 
 def home(request):
-    """One home page; what it shows depends on the roles of the person reading it. Later modules add
-    their panels (tasks due, submissions waiting, reports to handle) to the role sections."""
+    """One home page; what it shows depends on the roles of the person reading it: the apps' panels
+    (core.panels), what waits for the person first."""
     user_roles = roles(request.user)
     province = Unit.objects.current().filter(kind=UnitKind.PROVINCE).first()
     counts = {
@@ -43,9 +46,6 @@ def home(request):
         "counts": counts,
         "my_memberships": memberships(request.user),
         "is_admin": Role.ADMIN in user_roles,
-        "is_officer": Role.OFFICER in user_roles,
-        "is_reviewer": Role.REVIEWER in user_roles,
-        "is_leader": Role.LEADER in user_roles,
         "panels": panels_for(request),
     })
 
@@ -61,3 +61,31 @@ def notifications(request):
     response = render(request, "core/notifications.html", {"page": page, "unread": set(unread)})
     Notification.objects.filter(pk__in=unread).update(read=True)
     return response
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch (the cookie), kept as a signed-in person's preference, so that the
+    notifications and e-mails others' actions send them speak the same language."""
+    response = django_set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in dict(settings.LANGUAGES):
+        account_actions.set_language(acting_user=request.user, language=code)
+    return response
+
+
+@login_required
+def outbox(request):
+    """The e-mails the platform kept instead of sending (development and demo), newest first; the standing
+    office only, and only where the outbox is the mail backend."""
+    from . import outbox as dev_outbox
+    from .models import OutboxMail
+
+    if not dev_outbox.in_use() or not is_admin(request.user):
+        raise Http404
+    mails = OutboxMail.objects.all()
+    query = request.GET.get("to", "").strip()
+    if query:
+        mails = mails.filter(to__icontains=query)
+    page = Paginator(mails, 25).get_page(request.GET.get("page"))
+    return render(request, "core/outbox.html", {"page": page, "query": query})

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.notify import notify
 from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import UploadError, check_upload
@@ -61,12 +61,12 @@ PRIVATE_FIELDS = {"device_hash", "ip_hash", "access_key", "idempotency_key", "bo
 
 
 class FeedbackError(ValueError):
-    """A rule refused the change; the message is bilingual."""
+    """A rule refused the change; the message is in the language of whoever reads it."""
 
     status = 400
 
     def __init__(self, message: str, params: dict | None = None):
-        super().__init__(bilingual(message, params))
+        super().__init__(Message(message, params))
 
 
 class IdempotencyConflict(FeedbackError):

@@ -14,7 +14,7 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,video/mp4"}))
         kwargs.setdefault("required", False)
-        # An empty file goes on to check_upload, which refuses it with a bilingual message naming the
+        # An empty file goes on to check_upload, which refuses it with a message naming the
         # problem (Django's own check would surface as "please write the answer" on the office page).
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)

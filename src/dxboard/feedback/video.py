@@ -14,7 +14,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_noop
 
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.uploads import UploadError, clean_name
 
 MAX_BYTES = 25 * 1024 * 1024
@@ -77,17 +77,17 @@ def check_video(upload) -> CheckedVideo:
     name = clean_name(upload.name or "")
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise UploadError(bilingual(gettext_noop("The video is larger than %(mb)s MB."), {"mb": MAX_BYTES // 2**20}))
+        raise UploadError(Message(gettext_noop("The video is larger than %(mb)s MB."), {"mb": MAX_BYTES // 2**20}))
     if not is_video(data):
-        raise UploadError(bilingual(gettext_noop("Only MP4 videos are accepted.")))
+        raise UploadError(Message(gettext_noop("Only MP4 videos are accepted.")))
     buf = bytearray(data)
     found = {"removed": 0, "seconds": None}
     try:
         _clean(buf, 0, len(buf), found)
     except (ValueError, struct.error) as exc:
-        raise UploadError(bilingual(gettext_noop("The video cannot be read; it may be damaged."))) from exc
+        raise UploadError(Message(gettext_noop("The video cannot be read; it may be damaged."))) from exc
     if found["seconds"] is not None and found["seconds"] > MAX_SECONDS:
-        raise UploadError(bilingual(gettext_noop("The video is longer than %(n)s seconds."), {"n": MAX_SECONDS}))
+        raise UploadError(Message(gettext_noop("The video is longer than %(n)s seconds."), {"n": MAX_SECONDS}))
     cleaned = bytes(buf)
     return CheckedVideo(ContentFile(cleaned, name=f"{uuid.uuid4().hex}.mp4"), name, "video/mp4", len(cleaned),
                         hashlib.sha256(cleaned).hexdigest(), found["seconds"])

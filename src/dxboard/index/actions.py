@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual, choice_label
+from dxboard.core.i18n import Message, choice_label
 from dxboard.core.notify import notify, notify_each
 from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import check_upload
@@ -36,7 +36,7 @@ TRANSITIONS = {
 
 
 class ActionError(ValueError):
-    """A refused action, with a bilingual message for the person who tried it."""
+    """A refused action, with a message for the person who tried it (in their language)."""
 
 
 class NotAllowed(ActionError, PermissionError):
@@ -48,7 +48,7 @@ class Conflict(ActionError):
 
 
 def _refuse(message: str, params: dict | None = None, cls=ActionError):
-    return cls(bilingual(message, params))
+    return cls(Message(message, params))
 
 
 def _require(user, action: str, unit, model) -> None:
@@ -110,8 +110,8 @@ def open_campaign(*, acting_user, campaign: Campaign) -> int:
     record(actor=acting_user, action="index.open_campaign", obj=campaign, before=before, after=snapshot(campaign))
     # every participating unit at once (a national campaign has 3,321 communes): e-mails through the queue
     officers = _officers_of(campaign.units.all())
-    subject = bilingual(gettext_noop("Self-assessment open: %(name)s"), {"name": campaign.name})
-    body = bilingual(gettext_noop("Please complete it before %(day)s."), {"day": campaign.closes.strftime("%d/%m/%Y")})
+    subject = Message(gettext_noop("Self-assessment open: %(name)s"), {"name": campaign.name})
+    body = Message(gettext_noop("Please complete it before %(day)s."), {"day": campaign.closes.strftime("%d/%m/%Y")})
     notify_each((users, subject, body, "") for users in officers.values())
     return created
 
@@ -259,10 +259,10 @@ def missing_items(submission: Submission) -> list[str]:
         if indicator.source not in ("self", ""):
             continue
         if not answer.is_answered:
-            problems.append(bilingual(gettext_noop("%(code)s is not answered."), {"code": indicator.code}))
+            problems.append(Message(gettext_noop("%(code)s is not answered."), {"code": indicator.code}))
         elif (answer.state == Answer.State.ANSWERED and indicator.evidence and (answer.self_points or 0) > 0
               and not answer.evidence.all()):
-            problems.append(bilingual(gettext_noop("%(code)s claims points but has no evidence attached."),
+            problems.append(Message(gettext_noop("%(code)s claims points but has no evidence attached."),
                                       {"code": indicator.code}))
     return problems
 
@@ -284,7 +284,7 @@ def submit(*, acting_user, submission: Submission) -> Submission:
     if name == "resubmit":
         submission.answers.filter(review=Answer.Review.RETURNED).update(review=Answer.Review.PENDING)
     record(actor=acting_user, action=f"index.{name}", obj=submission, before=before, after=snapshot(submission))
-    notify(_reviewers(submission.unit), bilingual(gettext_noop("%(unit)s submitted its self-assessment"),
+    notify(_reviewers(submission.unit), Message(gettext_noop("%(unit)s submitted its self-assessment"),
                                                   {"unit": submission.unit.name}), link=_link(submission))
     return submission
 
@@ -341,7 +341,7 @@ def return_submission(*, acting_user, submission: Submission) -> Submission:
     submission.save(update_fields=["status", "updated"])
     record(actor=acting_user, action="index.return", obj=submission, before=before, after=snapshot(submission))
     body = "\n".join(f"{a.indicator.code}: {a.review_note}" for a in returned)
-    notify(_officers(submission.unit), bilingual(gettext_noop("Self-assessment returned for more evidence: %(name)s"),
+    notify(_officers(submission.unit), Message(gettext_noop("Self-assessment returned for more evidence: %(name)s"),
                                                  {"name": submission.campaign.name}), body, _link(submission))
     return submission
 
@@ -357,7 +357,7 @@ def accept_submission(*, acting_user, submission: Submission) -> Submission:
     submission.status = target
     submission.save(update_fields=["status", "updated"])
     record(actor=acting_user, action="index.accept", obj=submission, before=before, after=snapshot(submission))
-    notify(_officers(submission.unit), bilingual(gettext_noop("Self-assessment accepted: %(name)s"),
+    notify(_officers(submission.unit), Message(gettext_noop("Self-assessment accepted: %(name)s"),
                                                  {"name": submission.campaign.name}), link=_link(submission))
     return submission
 
@@ -422,8 +422,8 @@ def publish_provisional(*, acting_user, campaign: Campaign, appeal_days: int = 7
     campaign.save(update_fields=["status", "appeal_until"])
     record(actor=acting_user, action="index.publish_provisional", obj=campaign, before=before, after=snapshot(campaign))
     officers = _officers_of(campaign.units.all())
-    subject = bilingual(gettext_noop("Provisional results: %(name)s"), {"name": campaign.name})
-    body = bilingual(gettext_noop("Appeals are open until %(day)s."),
+    subject = Message(gettext_noop("Provisional results: %(name)s"), {"name": campaign.name})
+    body = Message(gettext_noop("Appeals are open until %(day)s."),
                      {"day": campaign.appeal_until.strftime("%d/%m/%Y")})
     notify_each((officers.get(submission.unit_id, []), subject, body, _link(submission))
                 for submission in campaign.submissions.all())
@@ -442,7 +442,7 @@ def file_appeal(*, acting_user, answer: Answer, text: str) -> Appeal:
         raise _refuse(gettext_noop("State the grounds of the appeal."))
     appeal = Appeal.objects.create(submission=submission, answer=answer, text=text.strip(), filed_by=acting_user)
     record(actor=acting_user, action="index.file_appeal", obj=appeal, after=snapshot(appeal))
-    notify(_admins(), bilingual(gettext_noop("Appeal from %(unit)s"), {"unit": submission.unit.name}), text)
+    notify(_admins(), Message(gettext_noop("Appeal from %(unit)s"), {"unit": submission.unit.name}), text)
     return appeal
 
 
@@ -469,7 +469,7 @@ def decide_appeal(*, acting_user, appeal: Appeal, upheld: bool, decision: str, *
         answer.verified_choice = cleaned.get("choice", "")
         answer.save()
     record(actor=acting_user, action="index.decide_appeal", obj=appeal, before=before, after=snapshot(appeal))
-    notify([appeal.filed_by], bilingual(gettext_noop("Your appeal was decided")), decision)
+    notify([appeal.filed_by], Message(gettext_noop("Your appeal was decided")), decision)
     return appeal
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext_noop
 
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 
 from .charts import feature_code
 
@@ -23,11 +23,11 @@ GEOMETRIES = ("Polygon", "MultiPolygon")
 
 
 class BoundaryError(ValueError):
-    """A refused boundary file, with a bilingual message."""
+    """A refused boundary file, with a Message."""
 
 
 def _error(message: str, params: dict | None = None) -> BoundaryError:
-    return BoundaryError(bilingual(message, params))
+    return BoundaryError(Message(message, params))
 
 
 def path_for(province_code: str) -> Path:

@@ -6,7 +6,7 @@ answer; `parse_form()` reads an uploaded copy back and checks every row without 
 transaction, so a file applies whole or not at all. The version column is optimistic locking carried
 through the file: a row someone else changed since the download is a conflict, never overwritten.
 
-Sheet texts are written in Vietnamese then English; errors are `bilingual()` and name row and column.
+Sheet texts are written in Vietnamese then English; errors are `Message()` and name row and column.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dxboard.core.i18n import bilingual, choice_label
+from dxboard.core.i18n import Message, choice_label
 
 from . import actions
 from .models import Answer, Campaign, Indicator, ResultSnapshot, Submission
@@ -113,7 +113,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 class FormError(actions.ActionError):
-    """The uploaded file cannot be applied (bilingual message)."""
+    """The uploaded file cannot be applied (a Message)."""
 
 
 # -- small helpers --------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ AT_CELL = gettext_noop("Row %(row)s, column %(column)s")
 class RowError:
     row: int | None
     column: str  # the key in COLUMNS, or "" for the whole file
-    message: str  # bilingual, without the place
+    message: str  # a Message, without the place
 
     @property
     def letter(self) -> str:
@@ -321,8 +321,8 @@ class RowError:
         if self.row is None:
             return self.message
         if not self.letter:
-            return f"{bilingual(AT_ROW, {'row': self.row})}: {self.message}"
-        return f"{bilingual(AT_CELL, {'row': self.row, 'column': self.letter})}: {self.message}"
+            return f"{Message(AT_ROW, {'row': self.row})}: {self.message}"
+        return f"{Message(AT_CELL, {'row': self.row, 'column': self.letter})}: {self.message}"
 
     def __str__(self) -> str:
         return self.text
@@ -363,7 +363,7 @@ class Preview:
 
 
 def _file_error(preview: Preview, message: str, params: dict | None = None) -> Preview:
-    preview.file_errors.append(RowError(None, "", bilingual(message, params)))
+    preview.file_errors.append(RowError(None, "", Message(message, params)))
     return preview
 
 
@@ -391,7 +391,7 @@ def _check_row(preview: Preview, item: RowPreview, cells: dict, answer: Answer) 
     errors = item.errors
 
     def error(column: str, message: str, params: dict | None = None) -> None:
-        errors.append(RowError(item.row, column, bilingual(message, params)))
+        errors.append(RowError(item.row, column, Message(message, params)))
 
     raw = {key: _number_cell(cells.get(key)) for key in ("value", "numerator", "denominator")}
     raw["choice"] = _text(cells.get("choice"))
@@ -509,17 +509,17 @@ def _parse(preview: Preview, wb) -> Preview:
         item = RowPreview(number, code)
         preview.rows.append(item)
         if not code:
-            item.errors.append(RowError(number, "code", bilingual(gettext_noop("There is no indicator code on "
+            item.errors.append(RowError(number, "code", Message(gettext_noop("There is no indicator code on "
                                                                                "this row."))))
         elif code in seen:
-            item.errors.append(RowError(number, "code", bilingual(
+            item.errors.append(RowError(number, "code", Message(
                 gettext_noop("%(code)s appears more than once (first on row %(first)s)."),
                 {"code": code, "first": seen[code]})))
         elif code not in framework_codes:
-            item.errors.append(RowError(number, "code", bilingual(
+            item.errors.append(RowError(number, "code", Message(
                 gettext_noop("“%(code)s” is not an indicator code of this framework."), {"code": code})))
         elif code not in answers:
-            item.errors.append(RowError(number, "code", bilingual(
+            item.errors.append(RowError(number, "code", Message(
                 gettext_noop("%(code)s is not part of this unit's self-assessment."), {"code": code})))
         else:
             seen[code] = number
@@ -534,7 +534,7 @@ def apply_form(preview: Preview, *, acting_user) -> int:
     """Save every changed row through `actions.save_answer`, all in one transaction: if one row fails
     (a conflict since the preview, a permission, a rule), nothing is saved. Returns the rows saved."""
     if not preview.ok:
-        raise FormError(bilingual(gettext_noop("The file has errors; correct them and upload it again. "
+        raise FormError(Message(gettext_noop("The file has errors; correct them and upload it again. "
                                                "Nothing was applied.")))
     saved = 0
     for item in preview.changes:
@@ -543,7 +543,7 @@ def apply_form(preview: Preview, *, acting_user) -> int:
                                 **item.fields)
         except actions.ActionError as exc:
             # raised inside the atomic block: every row saved before this one is rolled back
-            raise type(exc)(f"{bilingual(AT_ROW, {'row': item.row})}: {exc}") from exc
+            raise type(exc)(f"{Message(AT_ROW, {'row': item.row})}: {exc}") from exc
         saved += 1
     return saved
 

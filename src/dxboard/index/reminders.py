@@ -9,7 +9,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop
 
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.notify import notify
 
 from .actions import _link, _officers
@@ -28,8 +28,8 @@ def send_campaign_reminders(today: datetime.date) -> int:
                 with transaction.atomic():
                     CampaignReminder.objects.create(campaign=campaign, unit=submission.unit, days_before=days)
                     notify(_officers(submission.unit),
-                           bilingual(gettext_noop("%(n)s days left: %(name)s"), {"n": days, "name": campaign.name}),
-                           bilingual(gettext_noop("Your unit has not submitted its self-assessment yet.")),
+                           Message(gettext_noop("%(n)s days left: %(name)s"), {"n": days, "name": campaign.name}),
+                           Message(gettext_noop("Your unit has not submitted its self-assessment yet.")),
                            _link(submission))
             except IntegrityError:
                 continue  # already reminded

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual, choice_label
+from dxboard.core.i18n import Message, choice_label
 from dxboard.core.notify import notify
 
 from .models import CRITERIA, MAX_SCORE, DataSet, Link, Review, ReviewCampaign, Stage, System, Verdict
@@ -34,7 +34,7 @@ REVIEW_FIELDS = [f for f, _l in CRITERIA] + ["findings", "verdict", "merge_with"
 
 
 class ActionError(ValueError):
-    """A refused action, with a bilingual message."""
+    """A refused action, with a message in the language of whoever reads it."""
 
 
 class NotAllowed(ActionError, PermissionError):
@@ -42,7 +42,7 @@ class NotAllowed(ActionError, PermissionError):
 
 
 def _refuse(message: str, params: dict | None = None, cls=ActionError):
-    return cls(bilingual(message, params))
+    return cls(Message(message, params))
 
 
 def _require(user, action: str, unit, model=System) -> None:
@@ -239,7 +239,7 @@ def save_review(*, acting_user, review: Review, complete: bool = False, **fields
            obj=review, before=before, after=snapshot(review))
     if complete:
         notify(_officers(review.system.owner),
-               bilingual(gettext_noop("Review of %(system)s: %(verdict)s"),
+               Message(gettext_noop("Review of %(system)s: %(verdict)s"),
                          {"system": review.system.name, "verdict": choice_label(review, "verdict")}),
                review.findings, reverse("itprojects:system", args=[review.system.pk]))
     return review

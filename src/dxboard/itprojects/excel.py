@@ -23,7 +23,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dxboard.accounts.permissions import can
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.text import parse_date
 from dxboard.units.models import Unit
 
@@ -161,11 +161,11 @@ class Preview:
 
 
 def _err(preview: Preview, row, key, message, params=None) -> None:
-    preview.errors.append(RowError(row, LETTER.get(key, ""), HEADER.get(key, ""), bilingual(message, params)))
+    preview.errors.append(RowError(row, LETTER.get(key, ""), HEADER.get(key, ""), Message(message, params)))
 
 
 def _value(raw, kind, choices, units: dict):
-    """Read one cell; raises ValueError with a bilingual message."""
+    """Read one cell; raises ValueError with a Message."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if kind == TEXT:
@@ -174,7 +174,7 @@ def _value(raw, kind, choices, units: dict):
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         if isinstance(raw, bool) or not re.fullmatch(r"\d+", str(raw).strip().replace(".", "")):
-            raise ValueError(bilingual(gettext_noop("Enter a whole number.")))
+            raise ValueError(Message(gettext_noop("Enter a whole number.")))
         return int(str(raw).strip().replace(".", ""))
     if kind == MONEY:
         text = str(raw).strip().replace(" ", "")
@@ -183,16 +183,16 @@ def _value(raw, kind, choices, units: dict):
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise ValueError(bilingual(gettext_noop("Enter an amount in million VND."))) from None
+            raise ValueError(Message(gettext_noop("Enter an amount in million VND."))) from None
         if not value.is_finite():
-            raise ValueError(bilingual(gettext_noop("Enter an amount in million VND.")))
+            raise ValueError(Message(gettext_noop("Enter an amount in million VND.")))
         if value < 0:
-            raise ValueError(bilingual(gettext_noop("The amount cannot be negative.")))
+            raise ValueError(Message(gettext_noop("The amount cannot be negative.")))
         return value.quantize(Decimal("0.1"))
     if kind == DATE:
         day = parse_date(raw)
         if day is None:
-            raise ValueError(bilingual(gettext_noop("Enter a date as dd/mm/yyyy.")))
+            raise ValueError(Message(gettext_noop("Enter a date as dd/mm/yyyy.")))
         return day
     if kind == BOOL:
         text = str(raw).strip().lower()
@@ -200,18 +200,18 @@ def _value(raw, kind, choices, units: dict):
             return True
         if text in ("0", "false", "không", "khong", "no"):
             return False
-        raise ValueError(bilingual(gettext_noop("Enter x for yes, or leave empty.")))
+        raise ValueError(Message(gettext_noop("Enter x for yes, or leave empty.")))
     if kind == UNIT:
         unit = units.get(str(raw).strip())
         if unit is None:
-            raise ValueError(bilingual(gettext_noop("No unit has the code “%(code)s”."), {"code": raw}))
+            raise ValueError(Message(gettext_noop("No unit has the code “%(code)s”."), {"code": raw}))
         return unit
     if kind == CHOICE:
         text = str(raw).strip().lower()
         for value, label in choices.choices:
             if text in (value, str(label).lower()):
                 return value
-        raise ValueError(bilingual(gettext_noop("“%(value)s” is not one of: %(values)s."),
+        raise ValueError(Message(gettext_noop("“%(value)s” is not one of: %(values)s."),
                                    {"value": raw, "values": ", ".join(choices.values)}))
     raise AssertionError(kind)
 
@@ -330,7 +330,7 @@ def _shown(value):
 def apply(preview: Preview, *, acting_user) -> int:
     """Write every change of a checked preview; any refusal undoes the whole file."""
     if not preview.ok:
-        raise ImportError_(bilingual(gettext_noop("The file has errors; nothing was applied.")))
+        raise ImportError_(Message(gettext_noop("The file has errors; nothing was applied.")))
     for change in preview.changes:
         if change.is_new:
             actions.create_system(acting_user=acting_user, **change.fields)

@@ -7,6 +7,7 @@ database writes, so "done" and the handler's idempotence key (e.g. `steering.Rem
 or roll back together.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,9 @@ class Job(models.Model):
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True, null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # Who asked for it (a button on a page), so that they can follow it there; none for scheduled work.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", db_index=False)
     created = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -39,3 +43,19 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def state(self) -> str:
+        """What a person waiting for it is told: queued, running (a worker holds its lease), done or failed."""
+        if self.status == self.Status.QUEUED and self.locked_until is not None and self.locked_until > timezone.now():
+            return "running"
+        return self.status
+
+    @property
+    def state_label(self) -> str:
+        return {"queued": _("Waiting for the worker"), "running": _("Running"), "done": _("Done"),
+                "failed": _("Failed")}[self.state]
+
+    @property
+    def ended(self) -> bool:
+        return self.status != self.Status.QUEUED

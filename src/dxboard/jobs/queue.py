@@ -46,18 +46,20 @@ def worker_name() -> str:
 
 
 def enqueue(kind: str, payload: dict | None = None, *, run_at: datetime.datetime | None = None,
-            dedupe_key: str | None = None, max_attempts: int = 5) -> tuple[Job, bool]:
-    """Add a job; with a `dedupe_key` already used, return the existing job instead (created=False)."""
+            dedupe_key: str | None = None, max_attempts: int = 5, requested_by=None) -> tuple[Job, bool]:
+    """Add a job; with a `dedupe_key` already used, return the existing job instead (created=False).
+    `requested_by`: the person who pressed the button, who follows the job's state on the page."""
+    requested_by = requested_by if requested_by is not None and requested_by.is_authenticated else None
     if not dedupe_key:  # nothing to collide with: no savepoint needed (jobs enqueued on hot paths)
         return Job.objects.create(kind=kind, payload=payload or {}, run_at=run_at or timezone.now(),
-                                  max_attempts=max_attempts), True
+                                  max_attempts=max_attempts, requested_by=requested_by), True
     existing = Job.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
             job = Job.objects.create(kind=kind, payload=payload or {}, run_at=run_at or timezone.now(),
-                                     dedupe_key=dedupe_key, max_attempts=max_attempts)
+                                     dedupe_key=dedupe_key, max_attempts=max_attempts, requested_by=requested_by)
     except IntegrityError:
         return Job.objects.get(dedupe_key=dedupe_key), False
     return job, True

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.notify import notify
 from dxboard.units.models import Unit
 
@@ -29,7 +29,7 @@ from .models import MANUAL, Alert, AlertRule, Metric, Observation, PullEndpoint,
 
 
 class ActionError(ValueError):
-    """A refused action, with a bilingual message."""
+    """A refused action, with a message in the language of whoever reads it."""
 
 
 class NotAllowed(ActionError, PermissionError):
@@ -37,7 +37,7 @@ class NotAllowed(ActionError, PermissionError):
 
 
 def _msg(message: str, params: dict | None = None) -> str:
-    return bilingual(message, params)
+    return Message(message, params)
 
 
 @dataclass

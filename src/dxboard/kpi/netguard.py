@@ -26,11 +26,11 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.utils.translation import gettext_noop
 
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 
 
 class UnsafeURL(ValueError):
-    """A URL the worker must not fetch (bilingual message)."""
+    """A URL the worker must not fetch (a Message)."""
 
 
 def _allowed_hosts() -> set[str]:
@@ -53,14 +53,14 @@ def _split(url: str) -> tuple[str, str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise UnsafeURL(bilingual(gettext_noop("“%(url)s” is not a valid URL."), {"url": url})) from exc
+        raise UnsafeURL(Message(gettext_noop("“%(url)s” is not a valid URL."), {"url": url})) from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise UnsafeURL(bilingual(gettext_noop("Only http and https addresses may be fetched, not “%(url)s”."),
+        raise UnsafeURL(Message(gettext_noop("Only http and https addresses may be fetched, not “%(url)s”."),
                                   {"url": url}))
     host = (parts.hostname or "").lower()
     if not host:
-        raise UnsafeURL(bilingual(gettext_noop("“%(url)s” has no host."), {"url": url}))
+        raise UnsafeURL(Message(gettext_noop("“%(url)s” has no host."), {"url": url}))
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
@@ -69,12 +69,12 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURL(bilingual(gettext_noop("The host “%(host)s” cannot be resolved."), {"host": host})) from exc
+        raise UnsafeURL(Message(gettext_noop("The host “%(host)s” cannot be resolved."), {"host": host})) from exc
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if host not in _allowed_hosts():
         for address in addresses:
             if not is_public(address):
-                raise UnsafeURL(bilingual(gettext_noop(
+                raise UnsafeURL(Message(gettext_noop(
                     "The host “%(host)s” resolves to %(address)s, an internal address: refused."),
                     {"host": host, "address": address}))
     return addresses

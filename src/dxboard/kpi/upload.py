@@ -12,7 +12,7 @@ import io
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.uploads import check_text_upload, check_upload
 
 COLUMNS = ["metric", "unit", "unit_name", "period", "numerator", "denominator"]
@@ -58,18 +58,18 @@ def checked_bytes(upload_file) -> bytes:
 
 
 def read(data: bytes, filename: str) -> list[dict]:
-    """Rows as dicts from a CSV (UTF-8, comma or semicolon) or XLSX file. ValueError (bilingual) if unreadable."""
+    """Rows as dicts from a CSV (UTF-8, comma or semicolon) or XLSX file. ValueError (a Message) if unreadable."""
     if filename.lower().endswith(".xlsx"):
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 — any parse failure is "not a workbook"
-            raise ValueError(bilingual(gettext_noop("The file cannot be read as an Excel workbook."))) from exc
+            raise ValueError(Message(gettext_noop("The file cannot be read as an Excel workbook."))) from exc
         records = list(wb.worksheets[0].iter_rows(values_only=True))
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValueError(bilingual(gettext_noop("The CSV file is not UTF-8 text: save it as “CSV UTF-8”."))) \
+            raise ValueError(Message(gettext_noop("The CSV file is not UTF-8 text: save it as “CSV UTF-8”."))) \
                 from exc
         dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
         records = list(csv.reader(io.StringIO(text), delimiter=dialect))

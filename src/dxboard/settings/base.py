@@ -14,6 +14,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "dxboard.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -198,6 +199,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dxboard <no-reply@localhost>")
+# Where people reach the platform: e-mails carry their links whole (core.notify.absolute).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Pull endpoints (kpi/netguard.py): host names exempt from the refusal of internal addresses. Empty in
 # production; only for a source system deliberately run on the internal network.

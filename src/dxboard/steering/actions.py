@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.notify import notify
 from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import check_upload
@@ -43,7 +43,8 @@ from .status import COMPLETED
 
 
 class ActionError(ValueError):
-    """A refused action, with a bilingual message; `field` names the form field at fault, if one is."""
+    """A refused action, with a message in the language of whoever reads it; `field` names the form field
+    at fault, if one is."""
 
     field: str | None = None
 
@@ -53,7 +54,7 @@ class NotAllowed(ActionError, PermissionError):
 
 
 def _refuse(message: str, params: dict | None = None, cls=ActionError, field: str | None = None):
-    error = cls(bilingual(message, params))
+    error = cls(Message(message, params))
     error.field = field
     return error
 
@@ -193,8 +194,8 @@ def create_task(*, acting_user, plan: Plan, title: str, lead_unit, deadline: dat
     else:
         notify_units = [lead_unit, *coordinating_units]
     users = [u for unit in notify_units for u in officers(unit)]
-    notify(users, bilingual(gettext_noop("New task: %(title)s"), {"title": title[:150]}),
-           bilingual(gettext_noop("Deadline: %(day)s."), {"day": deadline.strftime("%d/%m/%Y")}), link(task))
+    notify(users, Message(gettext_noop("New task: %(title)s"), {"title": title[:150]}),
+           Message(gettext_noop("Deadline: %(day)s."), {"day": deadline.strftime("%d/%m/%Y")}), link(task))
     return task
 
 
@@ -337,17 +338,17 @@ def update_task(*, acting_user, task: Task, **fields) -> Task:
     day = task.deadline.strftime("%d/%m/%Y")
     if "lead_unit" in changes:
         notify(officers(task.lead_unit),
-               bilingual(gettext_noop("Task assigned to your unit: %(title)s"), {"title": task.title[:150]}),
-               bilingual(gettext_noop("Deadline: %(day)s."), {"day": day}), where)
+               Message(gettext_noop("Task assigned to your unit: %(title)s"), {"title": task.title[:150]}),
+               Message(gettext_noop("Deadline: %(day)s."), {"day": day}), where)
     if coordinating is not None:
         added = [u for u in coordinating - old_coordinating if u != task.lead_unit]
         notify([u for unit in added for u in officers(unit)],
-               bilingual(gettext_noop("New task: %(title)s"), {"title": task.title[:150]}),
-               bilingual(gettext_noop("Deadline: %(day)s."), {"day": day}), where)
+               Message(gettext_noop("New task: %(title)s"), {"title": task.title[:150]}),
+               Message(gettext_noop("Deadline: %(day)s."), {"day": day}), where)
     if deadline_changed and "lead_unit" not in changes:
         notify(officers(task.lead_unit),
-               bilingual(gettext_noop("Deadline corrected: %(title)s"), {"title": task.title[:150]}),
-               bilingual(gettext_noop("The standing office corrected the deadline from %(old)s to %(new)s."),
+               Message(gettext_noop("Deadline corrected: %(title)s"), {"title": task.title[:150]}),
+               Message(gettext_noop("The standing office corrected the deadline from %(old)s to %(new)s."),
                          {"old": old_deadline.strftime("%d/%m/%Y"), "new": day}), where)
     return task
 
@@ -382,8 +383,8 @@ def delete_task(*, acting_user, task: Task) -> None:
     task.delete()  # its occurrences and reminders with it
     if rule is not None and not Task.objects.filter(recurrence=rule).exists():
         rule.delete()
-    notify(users, bilingual(gettext_noop("Task removed: %(title)s"), {"title": title[:150]}),
-           bilingual(gettext_noop("The standing office removed this task, entered by mistake.")),
+    notify(users, Message(gettext_noop("Task removed: %(title)s"), {"title": title[:150]}),
+           Message(gettext_noop("The standing office removed this task, entered by mistake.")),
            reverse("steering:my-tasks"))
 
 
@@ -416,7 +417,7 @@ def report_progress(*, acting_user, task: Task, percent: int, text: str, uploads
         raise _refuse(gettext_noop("Progress must be a whole number from 0 to 100."))
     if not (text or "").strip():
         raise _refuse(gettext_noop("Please describe the progress."))
-    checked = [check_upload(u) for u in uploads]  # raises UploadError (bilingual) before anything is written
+    checked = [check_upload(u) for u in uploads]  # raises UploadError before anything is written
     unit = _reporting_unit(acting_user, task)
     report = ProgressReport.objects.create(task=task, unit=unit, percent=percent, text=text.strip(),
                                            reported_by=acting_user if acting_user and acting_user.pk else None)
@@ -450,7 +451,7 @@ def request_extension(*, acting_user, task: Task, requested_deadline: datetime.d
                                           reason=reason.strip(),
                                           requested_by=acting_user if acting_user and acting_user.pk else None)
     record(actor=acting_user, action="steering.request_extension", obj=ext, after=snapshot(ext))
-    notify(admins(), bilingual(gettext_noop("Extension requested: %(title)s"), {"title": task.title[:150]}),
+    notify(admins(), Message(gettext_noop("Extension requested: %(title)s"), {"title": task.title[:150]}),
            reason.strip()[:500], link(task))
     return ext
 
@@ -481,7 +482,7 @@ def decide_extension(*, acting_user, extension: ExtensionRequest, approve: bool,
         subject = gettext_noop("Extension approved: %(title)s")
     else:
         subject = gettext_noop("Extension refused: %(title)s")
-    notify(officers(task.lead_unit), bilingual(subject, {"title": task.title[:150]}), extension.decision_note,
+    notify(officers(task.lead_unit), Message(subject, {"title": task.title[:150]}), extension.decision_note,
            link(task))
     return extension
 
@@ -507,7 +508,7 @@ def declare_completion(*, acting_user, task: Task, note: str = "",
     decl = CompletionDeclaration.objects.create(task=task, declared_on=declared_on, note=(note or "").strip(),
                                                 declared_by=acting_user if acting_user and acting_user.pk else None)
     record(actor=acting_user, action="steering.declare_completion", obj=decl, after=snapshot(decl))
-    notify(admins(), bilingual(gettext_noop("Completion declared: %(title)s"), {"title": task.title[:150]}),
+    notify(admins(), Message(gettext_noop("Completion declared: %(title)s"), {"title": task.title[:150]}),
            decl.note[:500], link(task))
     return decl
 
@@ -541,7 +542,7 @@ def decide_completion(*, acting_user, declaration: CompletionDeclaration, confir
         subject = gettext_noop("Completion confirmed: %(title)s")
     else:
         subject = gettext_noop("Completion returned: %(title)s")
-    notify(officers(task.lead_unit), bilingual(subject, {"title": task.title[:150]}), declaration.decision_note,
+    notify(officers(task.lead_unit), Message(subject, {"title": task.title[:150]}), declaration.decision_note,
            link(task))
     return declaration
 

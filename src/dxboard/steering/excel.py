@@ -12,7 +12,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.text import parse_date
 from dxboard.units.models import Unit
 
@@ -123,7 +123,7 @@ def parse(data: bytes) -> dict:
     def err(row, key, message, params=None):
         i = KEYS.index(key) + 1 if key else None
         errors.append({"row": row, "letter": get_column_letter(i) if i else "", "header": COLUMNS[i - 1][1] if i
-                       else "", "message": bilingual(message, params)})
+                       else "", "message": Message(message, params)})
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -248,7 +248,7 @@ TASK_HEADERS = ["Mã / Code", "Nhiệm vụ / Task", "Kế hoạch / Plan", "Đ�
 
 
 def _status_label(status: str) -> str:
-    return bilingual(EN_LABELS[status])
+    return Message(EN_LABELS[status])
 
 
 def tasks_workbook(tasks) -> bytes:

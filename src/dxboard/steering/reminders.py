@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.models import Notification
 from dxboard.jobs.queue import enqueue, handler, scheduler
 from dxboard.workdays.calendar import Calendar
@@ -104,7 +104,7 @@ def _send(users, subject: str, body: str, link: str, key: str) -> list[str]:
                                       for u in users])
     recipients = sorted({u.email for u in users if u.email})
     if recipients:
-        base = getattr(settings, "SITE_URL", "").rstrip("/")
+        base = settings.SITE_URL.rstrip("/")
         message = EmailMessage(subject[:200], f"{body}\n\n{base}{link}".strip(), None, recipients,
                                headers={"Message-ID": _message_id(key)})
         message.send()
@@ -129,17 +129,17 @@ def send_reminder(job) -> None:
     params = {"title": task.title[:150], "day": day, "unit": task.lead_unit.name}
     users = actions.officers(task.lead_unit)
     if stage == ReminderSent.Stage.D_PLUS_1:
-        subject = bilingual(gettext_noop("Overdue task: %(title)s (deadline %(day)s)"), params)
-        body = bilingual(gettext_noop("The task “%(title)s” led by %(unit)s was due on %(day)s and is not "
+        subject = Message(gettext_noop("Overdue task: %(title)s (deadline %(day)s)"), params)
+        body = Message(gettext_noop("The task “%(title)s” led by %(unit)s was due on %(day)s and is not "
                                       "completed. This reminder goes to the unit's leaders and the standing office."),
                          params)
         users += actions.unit_leaders(task.lead_unit) + actions.admins()
     elif stage == ReminderSent.Stage.D0:
-        subject = bilingual(gettext_noop("Due today: %(title)s"), params)
-        body = bilingual(gettext_noop("The task “%(title)s” led by %(unit)s is due today (%(day)s)."), params)
+        subject = Message(gettext_noop("Due today: %(title)s"), params)
+        body = Message(gettext_noop("The task “%(title)s” led by %(unit)s is due today (%(day)s)."), params)
     else:
-        subject = bilingual(gettext_noop("Reminder: %(title)s is due on %(day)s"), params)
-        body = bilingual(gettext_noop("The task “%(title)s” led by %(unit)s is due on %(day)s. Please report "
+        subject = Message(gettext_noop("Reminder: %(title)s is due on %(day)s"), params)
+        body = Message(gettext_noop("The task “%(title)s” led by %(unit)s is due on %(day)s. Please report "
                                       "progress or declare completion."), params)
     recipients = _send(users, subject, body, actions.link(task), reminder_key(task.pk, deadline, stage))
     sent.recipients = ", ".join(recipients)
@@ -171,8 +171,8 @@ def send_digest(job) -> None:
         return
     lines = [f"- [{t.deadline:%d/%m/%Y}] {t.title}" + (" (QUÁ HẠN / OVERDUE)" if t.status == OVERDUE else "")
              for t in tasks]
-    subject = bilingual(gettext_noop("Weekly task digest for %(unit)s"), {"unit": unit.name})
-    body = bilingual(gettext_noop("%(n)s tasks overdue or due within a week:"), {"n": len(tasks)}) + "\n" + \
+    subject = Message(gettext_noop("Weekly task digest for %(unit)s"), {"unit": unit.name})
+    body = Message(gettext_noop("%(n)s tasks overdue or due within a week:"), {"n": len(tasks)}) + "\n" + \
         "\n".join(lines)
     recipients = _send(actions.officers(unit), subject, body, reverse("steering:my-tasks"),
                        f"steering.digest:{unit.pk}:{week.isoformat()}")

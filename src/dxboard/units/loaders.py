@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.text import fold
 
 from .models import SuccessionKind, Unit, UnitKind, UnitSuccession
@@ -90,7 +90,7 @@ def find_province_rows(province: str) -> list[dict]:
     rows = [r for r in query("SELECT * FROM admin_units") if wanted in (r["provinceKey"], r["provinceShortKey"])]
     if not rows:
         names = sorted({r["provinceShort"] for r in query("SELECT DISTINCT provinceShort FROM admin_units")})
-        raise LoadError(bilingual(gettext_noop("Unknown province “%(name)s”. Known provinces: %(names)s"),
+        raise LoadError(Message(gettext_noop("Unknown province “%(name)s”. Known provinces: %(names)s"),
                                   {"name": province, "names": ", ".join(names)}))
     return rows
 
@@ -169,7 +169,7 @@ def load_province(province: str, *, history: bool = False, departments: Path | N
     if fixture.exists():
         report.departments = load_departments(fixture, province_unit, upsert)
     elif departments is not None:
-        raise LoadError(bilingual(gettext_noop("Department file not found: %(path)s"), {"path": departments}))
+        raise LoadError(Message(gettext_noop("Department file not found: %(path)s"), {"path": departments}))
     report.created, report.updated = upsert.counts["created"], upsert.counts["updated"]
     return report
 
@@ -244,12 +244,12 @@ def load_departments(path: Path, province_unit: Unit, upsert) -> int:
     try:
         entries = yaml.safe_load(path.read_text(encoding="utf-8"))["departments"]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-        raise LoadError(bilingual(gettext_noop("Cannot read department file %(path)s: %(error)s"),
+        raise LoadError(Message(gettext_noop("Cannot read department file %(path)s: %(error)s"),
                                   {"path": path, "error": exc})) from exc
     for i, entry in enumerate(entries, start=1):
         missing = [f for f in ("code", "name") if not entry.get(f)]
         if missing:
-            raise LoadError(bilingual(gettext_noop("%(path)s, entry %(row)d: missing field(s) %(fields)s"),
+            raise LoadError(Message(gettext_noop("%(path)s, entry %(row)d: missing field(s) %(fields)s"),
                                       {"path": path, "row": i, "fields": ", ".join(missing)}))
         valid_from = entry.get("valid_from")
         upsert(

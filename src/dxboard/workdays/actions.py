@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from dxboard.accounts.permissions import is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import bilingual
+from dxboard.core.i18n import Message
 from dxboard.core.text import parse_date
 
 from .models import Holiday
@@ -22,7 +22,7 @@ SATURDAY, SUNDAY = 5, 6
 
 
 class ActionError(ValueError):
-    """A refused action, with a bilingual message."""
+    """A refused action, with a message in the language of whoever reads it."""
 
 
 class NotAllowed(ActionError, PermissionError):
@@ -30,7 +30,7 @@ class NotAllowed(ActionError, PermissionError):
 
 
 class InvalidDay(ActionError):
-    """The day's fields that are wrong: {field name: bilingual message}. Nothing was saved."""
+    """The day's fields that are wrong: {field name: message}. Nothing was saved."""
 
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
@@ -39,7 +39,7 @@ class InvalidDay(ActionError):
 
 def _require_admin(user) -> None:
     if not is_admin(user):
-        raise NotAllowed(bilingual(gettext_noop("Only the standing office may change the working-day calendar.")))
+        raise NotAllowed(Message(gettext_noop("Only the standing office may change the working-day calendar.")))
 
 
 def _label(field: str):
@@ -51,21 +51,21 @@ def clean_day(*, date, name, name_en="", kind=Holiday.Kind.HOLIDAY, source="", p
     errors: dict[str, str] = {}
     day = parse_date(date)
     if day is None:
-        errors["date"] = bilingual(gettext_noop("“%(field)s”: “%(value)s” is not a date (dd/mm/yyyy)."),
+        errors["date"] = Message(gettext_noop("“%(field)s”: “%(value)s” is not a date (dd/mm/yyyy)."),
                                    {"field": _label("date"), "value": str(date or "")[:40]})
     name, name_en, source = (str(v or "").strip() for v in (name, name_en, source))
     if not name:
-        errors["name"] = bilingual(gettext_noop("“%(field)s” is required."), {"field": _label("name")})
+        errors["name"] = Message(gettext_noop("“%(field)s” is required."), {"field": _label("name")})
     for field, value, limit in (("name", name, 200), ("name_en", name_en, 200), ("source", source, 300)):
         if len(value) > limit:
-            errors[field] = bilingual(gettext_noop("“%(field)s” is longer than %(limit)s characters."),
+            errors[field] = Message(gettext_noop("“%(field)s” is longer than %(limit)s characters."),
                                       {"field": _label(field), "limit": limit})
     if kind not in Holiday.Kind.values:
-        errors["kind"] = bilingual(gettext_noop("“%(field)s”: “%(value)s” is not a kind of day."),
+        errors["kind"] = Message(gettext_noop("“%(field)s”: “%(value)s” is not a kind of day."),
                                    {"field": _label("kind"), "value": str(kind)[:40]})
     elif kind == Holiday.Kind.MAKEUP_WORKDAY and day is not None and day.weekday() not in (SATURDAY, SUNDAY):
         # A weekday is a working day already; a holiday on a weekend is legal (Tết runs over weekends).
-        errors["date"] = bilingual(gettext_noop(
+        errors["date"] = Message(gettext_noop(
             "“%(field)s”: a make-up working day must be a Saturday or a Sunday; %(date)s is a weekday."),
             {"field": _label("date"), "date": f"{day:%d/%m/%Y}"})
     if errors:
@@ -83,7 +83,7 @@ def save_day(*, acting_user, date, name, name_en="", kind=Holiday.Kind.HOLIDAY, 
     fields = clean_day(date=date, name=name, name_en=name_en, kind=kind, source=source, provisional=provisional)
     day = Holiday.objects.select_for_update().filter(date=fields["date"]).first() or Holiday(date=fields["date"])
     if day.pk and expect_new:
-        raise InvalidDay({"date": bilingual(
+        raise InvalidDay({"date": Message(
             gettext_noop("“%(field)s”: %(date)s is already in the calendar (“%(name)s”); edit that day instead."),
             {"field": _label("date"), "date": f"{day.date:%d/%m/%Y}", "name": day.name})})
     before = snapshot(day) if day.pk else None

@@ -1,5 +1,5 @@
 """The form of a calendar day. It only collects the fields: actions.clean_day checks them (one place,
-bilingual messages naming the field)."""
+messages naming the field)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

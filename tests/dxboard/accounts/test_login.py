@@ -40,6 +40,20 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(client, pe
     assert _login(client, "officer_b").status_code == 302
 
 
+def test_the_lock_time_is_told_in_hanoi_time(client, personas, settings):
+    import datetime
+
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        _login(client, "officer_a", "wrong-password-123")
+    until = LoginThrottle.objects.get(username="officer_a").locked_until
+    hanoi = until.astimezone(datetime.timezone(datetime.timedelta(hours=7)))  # no daylight saving in Vietnam
+    page = _login(client, "officer_a").content.decode()
+    assert f"{hanoi:%H:%M}" in page, page
+    if until.hour != hanoi.hour:
+        assert f"{until:%H:%M}" not in page
+
+
 def test_success_resets_the_failure_counter(client, personas, settings):
     settings.LOGIN_FAILURE_LIMIT = 3
     _login(client, "officer_a", "wrong-password-123")
