@@ -11,7 +11,7 @@ from dxindex.audit import audit, cheapest_points, cronbach_alpha, pca
 from dxindex.framework import AGGREGATE, POINTS, Edge, Framework, Node, Rule
 from dxindex.io import read_data, read_framework
 
-ASEM = Path("/work/shared/reference/coinr-asem")
+ASEM = Path(__file__).resolve().parents[1] / "data" / "coinr-asem"  # COINr example data (MIT), tests/data
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from scipy import stats as sps
 
 from dxindex.stats import column_stats, kurt, skew, skew_kurt_pass
 
-ASEM = Path("/work/shared/reference/coinr-asem")
+ASEM = Path(__file__).resolve().parents[1] / "data" / "coinr-asem"  # COINr example data (MIT), tests/data
 
 
 def asem_indicators() -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from dxindex.stats import impute, impute_panel
 
-ASEM = Path("/work/shared/reference/coinr-asem")
+ASEM = Path(__file__).resolve().parents[1] / "data" / "coinr-asem"  # COINr example data (MIT), tests/data
 NAN = np.nan
 
 

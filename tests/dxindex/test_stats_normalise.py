@@ -9,7 +9,7 @@ import pytest
 from dxindex.errors import InputError
 from dxindex.stats import normalise, parse_method
 
-ASEM = Path("/work/shared/reference/coinr-asem")
+ASEM = Path(__file__).resolve().parents[1] / "data" / "coinr-asem"  # COINr example data (MIT), tests/data
 NAN = np.nan
 x = np.array([2.0, 4.0, 6.0, NAN, 10.0])
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from dxindex.stats import kurt, log_ct, skew, treat, winsorise
 
-ASEM = Path("/work/shared/reference/coinr-asem")
+ASEM = Path(__file__).resolve().parents[1] / "data" / "coinr-asem"  # COINr example data (MIT), tests/data
 
 
 def test_coinr_example_needs_one_high_winsorisation():

@@ -11,7 +11,7 @@ from dxindex.io import read_data, read_framework
 from dxindex.pipeline import compute
 from dxindex.uncertainty import _hist_quantiles, sensitivity, sobol_indices, uncertainty
 
-ASEM = Path("/work/shared/reference/coinr-asem")
+ASEM = Path(__file__).resolve().parents[1] / "data" / "coinr-asem"  # COINr example data (MIT), tests/data
 ALT = dict(
     normalisations=["minmax:1,100", "zscore:10,2", "rank"],
     imputations=["mean", "median_grp:GDP_group"],

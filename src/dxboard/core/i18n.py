@@ -11,7 +11,7 @@ import datetime
 
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 
 def _translated(msgid: str, params: dict) -> str:
@@ -54,6 +54,40 @@ def written(value):
     if isinstance(value, datetime.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     return value
+
+
+def freeze(text):
+    """A text as JSON that `thaw` makes a lazy text of again, so that a stored notification is read in the
+    language of whoever reads it later. Messages, lazy labels, numbers, dates and plain text (what a person
+    typed stays as typed)."""
+    if not isinstance(text, Promise):
+        if isinstance(text, datetime.datetime):
+            return {"datetime": text.isoformat()}
+        if isinstance(text, datetime.date):
+            return {"date": text.isoformat()}
+        return text if isinstance(text, str | int | float | type(None)) else str(text)
+    func, args, _kw, *_classes = text.__reduce__()[1]
+    if func is _translated:
+        return {"msgid": args[0], "params": {k: freeze(v) for k, v in args[1].items()}}
+    if func is _number:
+        return {"number": args[0], "decimals": args[1]}
+    if func is gettext:
+        return {"label": args[0]}
+    return str(text)
+
+
+def thaw(data):
+    if not isinstance(data, dict):
+        return data
+    if "msgid" in data:
+        return Message(data["msgid"], {k: thaw(v) for k, v in data["params"].items()})
+    if "number" in data:
+        return number(data["number"], data["decimals"])
+    if "label" in data:
+        return gettext_lazy(data["label"])
+    if "datetime" in data:
+        return datetime.datetime.fromisoformat(data["datetime"])
+    return datetime.date.fromisoformat(data["date"])
 
 
 def in_language(text, code: str) -> str:

@@ -1,9 +1,10 @@
-"""In-platform notifications. Every notification is also sent by e-mail, after the transaction that
-caused it commits (a rolled-back action notifies nobody)."""
+"""In-platform notifications (also sent by e-mail, see notify.py), and the development outbox."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .i18n import thaw
 
 
 class Notification(models.Model):
@@ -13,6 +14,9 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     read = models.BooleanField(default=False)
+    # The subject and body as core.i18n.freeze() keeps them, so that the page shows them in the language the
+    # person reads it in; `subject` and `body` are the copy written in their language when it was sent.
+    text = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
@@ -20,6 +24,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def shown_subject(self):
+        return thaw(self.text["subject"]) if self.text else self.subject
+
+    @property
+    def shown_body(self):
+        return thaw(self.text["body"]) if self.text else self.body
 
 
 class OutboxMail(models.Model):

@@ -11,12 +11,13 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.functional import Promise
 
 from dxboard.accounts.models import languages_of
 from dxboard.jobs.models import Job
 from dxboard.jobs.queue import handler
 
-from .i18n import in_language
+from .i18n import freeze, in_language
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,14 @@ def _written(users, subject, body, link, languages: dict) -> tuple[list[Notifica
     one per language, (recipients, subject, text)."""
     rows, mail_to = [], defaultdict(list)
     texts: dict[str, tuple[str, str]] = {}
+    frozen = {"subject": freeze(subject), "body": freeze(body)} if isinstance(subject, Promise) \
+        or isinstance(body, Promise) else None
     for user in users:
         code = languages[user.pk]
         if code not in texts:
             texts[code] = (in_language(subject, code), in_language(body, code))
-        rows.append(Notification(user=user, subject=texts[code][0][:200], body=texts[code][1], link=link))
+        rows.append(Notification(user=user, subject=texts[code][0][:200], body=texts[code][1], link=link,
+                                 text=frozen))
         if user.email:
             mail_to[code].append(user.email)
     mails = [(to, texts[code][0], _mail_text(texts[code][1], link)) for code, to in mail_to.items()]

@@ -20,6 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Models whose rows belong to no unit, each with why. Anything reachable per unit has a `unit_path`.
 NO_UNIT_DATA = {
     "core.Notification": "a person's own inbox: filtered by recipient, never by unit",
+    "core.OutboxMail": "e-mails kept instead of sent (development): the administrator's outbox page only",
+    "accounts.Preference": "a person's own choice of language: set by that person only, never shown to others",
     "audit.AuditEntry": "the audit log: the administrator's page only (test_audit: others 404)",
     "accounts.LoginThrottle": "failed-login counters per user name and address; never shown",
     "units.Unit": "the administrative map of Vietnam: public reference data, the same for everyone",
@@ -118,6 +120,7 @@ def routes():
 
 # Routes whose object belongs to no unit, with why (their pages are tested in the apps' own tests).
 NOT_PER_UNIT = {
+    "jobs/<int:pk>/": "a queued job's state: who queued it and the administrators (jobs/test_state.py)",
     "units/<str:code>/": "the public map of units",
     "index/frameworks/<int:pk>/": "a framework: the method, the same for everyone",
     "index/frameworks/<int:pk>/map/": "a framework's diagram",

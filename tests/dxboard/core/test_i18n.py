@@ -80,6 +80,11 @@ def test_notifications_and_e_mails_are_written_in_each_recipient_s_language(pers
         notify([personas["officer_a"], personas["officer_b"]], subject, link="/steering/")
     by_user = {n.user.username: n.subject for n in Notification.objects.select_related("user")}
     assert by_user == {"officer_a": "Đã xóa nhiệm vụ: NV01", "officer_b": "Task removed: NV01"}
+    # read later, the notification speaks the language of the page it is read on
+    from dxboard.core.i18n import in_language
+
+    kept = Notification.objects.get(user=personas["officer_a"])
+    assert in_language(kept.shown_subject, "en") == "Task removed: NV01"
     mails = {tuple(m.to): (m.subject, m.body) for m in mailoutbox}
     assert mails == {("officer_a@example.org",): ("Đã xóa nhiệm vụ: NV01", "http://127.0.0.1:8000/steering/"),
                      ("officer_b@example.org",): ("Task removed: NV01", "http://127.0.0.1:8000/steering/")}
