@@ -15,6 +15,8 @@ import os
 import openpyxl
 import pytest
 from django.db import transaction
+from django.utils import translation
+from django.utils.functional import Promise
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -50,9 +52,14 @@ def typed_into(data: bytes, changes, sheet: str | None = None) -> bytes:
 
 
 def clear(message) -> None:
-    """A message a person can act on: both languages ("Vietnamese / English")."""
-    text = str(message)
-    assert " / " in text and len(text) > 8, text
+    """A message a person can act on, in their language: Vietnamese by default, English when chosen —
+    each whole, never one beside the other."""
+    vietnamese = str(message)
+    assert len(vietnamese) > 8, vietnamese
+    if isinstance(message, Promise):  # a lazy message: its English is another text, not a half of this one
+        with translation.override("en"):
+            english = str(message)
+        assert vietnamese != english and english not in vietnamese, vietnamese
 
 
 def rolled_back(run):

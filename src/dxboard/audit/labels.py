@@ -120,6 +120,15 @@ def object_label(object_type: str):
     return model._meta.verbose_name if model is not None else object_type
 
 
+def _labelled(choices: dict, value):
+    """A stored value by its choice label; a list (a multiple choice, a set of codes) item by item."""
+    if isinstance(value, list):
+        return ", ".join(str(_labelled(choices, item)) for item in value)
+    if isinstance(value, dict):
+        return value
+    return choices.get(value, value)
+
+
 def changes(object_type: str, before: dict | None, after: dict | None) -> list[dict]:
     """The fields that changed (all of them for a creation or a deletion), each named by its label in the
     reader's language, choice values by their label; other values as they were stored."""
@@ -135,6 +144,6 @@ def changes(object_type: str, before: dict | None, after: dict | None) -> list[d
         field = fields.get(key)
         choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
         rows.append({"field": field.verbose_name if field is not None else key, "known": field is not None,
-                     "before": choices.get(old, old), "after": choices.get(new, new),
+                     "before": _labelled(choices, old), "after": _labelled(choices, new),
                      "coded": not choices})
     return rows

@@ -33,3 +33,17 @@ def test_the_log_shows_labels_field_names_and_a_pager_that_keeps_the_filter(logi
     assert "Ngôn ngữ" in table and "<td>English</td>" in table and ">en<" not in table  # field, choice by label
     pager = re.findall(r'href="\?([^"]*page=\d+)"', page)
     assert pager and all(p.count("page=") == 1 and "action=accounts.set_language" in p for p in pager), pager
+
+
+def test_a_change_to_a_list_or_a_mapping_is_shown_item_by_item(login, personas):
+    """Some records store lists (the weekdays of a calendar, a set of codes) and mappings: the log shows
+    them instead of failing."""
+    from dxboard.audit.log import record
+
+    officer = personas["officer_a"]
+    record(actor=personas["admin"], action="accounts.set_language", obj=officer,
+           before={"groups": ["a", "b"]}, after={"groups": ["a", "c"], "extra": {"k": 1}})
+    response = login(personas["admin"]).get("/audit/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "a, b" in page and "a, c" in page
