@@ -45,10 +45,3 @@ def wait_for(predicate, timeout=30.0, step=0.05) -> bool:
             return True
         time.sleep(step)
     return False
-
-
-@pytest.fixture
-def needs_postgres():
-    """For the tests whose fault only exists with a server database (not with SQLite's file)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (runs in the PostgreSQL pass of scripts/run-tests)")

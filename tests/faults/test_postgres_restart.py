@@ -64,8 +64,11 @@ class PrivatePostgres:
         return f"postgres://postgres@127.0.0.1:{self.port}/dxfaults"
 
 
+pytestmark = pytest.mark.postgres  # the SQLite pass deselects it (scripts/run-tests)
+
+
 @pytest.fixture
-def private_postgres(needs_postgres):
+def private_postgres():
     missing = [b for b in ("initdb", "pg_ctl", "psql", "pg_dump") if not (PG_BIN / b).exists()]
     if os.geteuid() != 0 or missing or shutil.which("runuser") is None:
         pytest.fail(f"this test starts its own PostgreSQL: it needs root (uid {os.geteuid()}), runuser and "
