@@ -68,3 +68,11 @@ def test_unit_page_shows_its_history_both_ways(client, tree):
     assert "Phường Thọ Xương" in new and "Phường Ngô Quyền" in new and "01/07/2025" in new
     old = client.get("/units/07201-2025/").content.decode()
     assert "Phường Bắc Giang" in old
+
+
+def test_the_english_name_is_shown_on_english_pages_only(client, tree):
+    vietnamese = client.get("/units/24/").content.decode()
+    assert "Tỉnh Bắc Ninh" in vietnamese and "Bac Ninh Province" not in vietnamese
+    client.cookies["django_language"] = "en"
+    english = client.get("/units/24/").content.decode()
+    assert "Bac Ninh Province" in english
