@@ -39,7 +39,9 @@ CODES = [
     ("ISO date", re.compile(r"\b\d{4}-\d{2}-\d{2}\b")),
     ("year-month key", re.compile(r"\b\d{4}-(?:0[1-9]|1[0-2])\b(?!-\d)")),
 ]
-FIELD_KEY = re.compile(r"(?:^|[\s;,(])([a-z][a-z_]+):\s")
+# A key where a label would start: at the start of a text or after a separator ("category: … consent: …"),
+# not a word inside an English phrase ("Completion confirmed: …").
+FIELD_KEY = re.compile(r"(?:^|[.;,(\n]\s*)([a-z][a-z_]+):\s")
 # What may join two words of one run: spaces and the punctuation inside a phrase (not ·, —, brackets or colons,
 # which separate an interface label from the data beside it).
 JOINER = re.compile(r"[\s,'’\-/&.]*")

@@ -115,7 +115,16 @@ def model_of(object_type: str):
         return None
 
 
+# Records of the libraries we use, named in our catalogue (theirs has no Vietnamese).
+OUTSIDE_MODELS = {
+    "otp_totp.totpdevice": _("two-factor authentication device"),
+    "authtoken.token": _("API token"),
+}
+
+
 def object_label(object_type: str):
+    if object_type in OUTSIDE_MODELS:
+        return OUTSIDE_MODELS[object_type]
     model = model_of(object_type)
     return model._meta.verbose_name if model is not None else object_type
 
