@@ -17,11 +17,13 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A user acts for a unit in a role. A reviewer has one membership per unit assigned to them."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name=_("user"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="memberships",
+                             verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     title = models.CharField(_("job title"), max_length=120, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
@@ -42,10 +44,14 @@ class LoginThrottle(models.Model):
     """Failed logins per account name. Updated with single UPDATE statements, so two parallel
     wrong guesses both count (no read-modify-write race)."""
 
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    first_failure = models.DateTimeField(null=True)
-    locked_until = models.DateTimeField(null=True)
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    failures = models.PositiveIntegerField(_("failed attempts"), default=0)
+    first_failure = models.DateTimeField(_("first failure"), null=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures}"
@@ -56,9 +62,13 @@ class Preference(models.Model):
     sign in, and in the notifications and e-mails others' actions send them."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-                                related_name="preference")
+                                related_name="preference", verbose_name=_("user"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)
+
+    class Meta:
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.language}"

@@ -8,19 +8,22 @@ from .i18n import thaw
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name=_("user"))
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
-    link = models.CharField(max_length=300, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    read = models.BooleanField(default=False)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    read = models.BooleanField(_("read"), default=False)
     # The subject and body as core.i18n.freeze() keeps them, so that the page shows them in the language the
     # person reads it in; `subject` and `body` are the copy written in their language when it was sent.
-    text = models.JSONField(null=True, blank=True)
+    text = models.JSONField(_("text"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
         indexes = [models.Index(fields=["user", "read"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
         return self.subject
@@ -44,6 +47,8 @@ class OutboxMail(models.Model):
 
     class Meta:
         ordering = ["-sent", "-pk"]
+        verbose_name = _("outbox e-mail")
+        verbose_name_plural = _("outbox e-mails")
 
     def __str__(self) -> str:
         return self.subject

@@ -31,9 +31,9 @@ class Job(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     # Who asked for it (a button on a page), so that they can follow it there; none for scheduled work.
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", db_index=False)
-    created = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+                                     related_name="+", db_index=False, verbose_name=_("requested by"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["run_at", "pk"]

@@ -59,7 +59,7 @@ class Unit(models.Model):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
     # Lower-case, diacritics removed: lets "bac ninh" find "Bắc Ninh" on SQLite and PostgreSQL alike.
-    search_text = models.CharField(max_length=500, editable=False, db_index=True)
+    search_text = models.CharField(_("search text"), max_length=500, editable=False, db_index=True)
 
     objects = UnitQuerySet.as_manager()
     unit_path = "pk"
@@ -100,8 +100,9 @@ class SuccessionKind(models.TextChoices):
 class UnitSuccession(models.Model):
     """Predecessors → successor on a date. A split shows as one predecessor in several successions."""
 
-    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predecessions")
-    predecessors = models.ManyToManyField(Unit, related_name="successions")
+    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predecessions",
+                                  verbose_name=_("successor"))
+    predecessors = models.ManyToManyField(Unit, related_name="successions", verbose_name=_("predecessors"))
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=SuccessionKind.choices)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
@@ -111,6 +112,8 @@ class UnitSuccession(models.Model):
 
     class Meta:
         ordering = ["date", "successor__name"]
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
         constraints = [models.UniqueConstraint(fields=["successor", "date"], name="one_succession_per_unit_and_day")]
 
     def __str__(self) -> str:
