@@ -65,7 +65,7 @@ class RouteForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.current().exclude(kind=UnitKind.PROVINCE).order_by("kind", "name"),
                                   label=_("Handling unit"))
     urgent = forms.BooleanField(required=False, label=_("Urgent (deadline in hours)"))
-    note = forms.CharField(required=False, max_length=500, label=_("Note"))
+    note = forms.CharField(required=False, max_length=500, label=_("Note for the unit (not shown to the citizen)"))
 
 
 class NoteForm(forms.Form):

@@ -21,6 +21,7 @@ from . import actions, basemap, duplicates, figures, ranges, routing
 from .filtersets import PublicReportFilterSet, ReportFilterSet
 from .forms import AnswerForm, ClassifyForm, ExtensionForm, NoteForm, RateForm, ReopenForm, ReportForm, RouteForm
 from .models import Category, ConsentVersion, Extension, Photo, Report, Status
+from .publication import publish
 
 DEVICE_COOKIE = "fb_device"
 SESSION_KEYS = "feedback_keys"
@@ -110,13 +111,16 @@ def follow(request, code):
     shown = report.merged_into or report
     answer = actions.latest_answer(shown)
     rated = answer is not None and hasattr(answer, "rating")
-    context = {
-        "report": report, "shown": shown, "owner": owner, "show_content": owner or report.is_public,
-        "events": report.events.filter(public=True).select_related("unit"),
+    photos = [p for p in report.photos.all() if p.role == Photo.Role.REPORT]
+    # Everything the page shows of the report goes through publish(): public fields only (publication.py).
+    context = publish({
+        "report": report, "shown": shown, "show_content": owner or report.is_public,
+        "events": list(report.events.filter(public=True).select_related("unit")),
         "answer": answer, "rated": rated,
-        "photos": [p for p in report.photos.all() if p.role == Photo.Role.REPORT] if not report.category.sensitive
-        or owner else [],
-        "evidence": answer.evidence.all() if answer else [],
+        "photos": photos if owner or not report.category.sensitive else [],
+        "evidence": list(answer.evidence.all()) if answer else [],
+    }) | {
+        "owner": owner, "access_key": report.access_key if owner else "",
         "can_rate": owner and answer is not None and not rated and shown == report
         and report.status == Status.ANSWERED,
         "can_reopen": owner and answer is not None and shown == report
@@ -203,9 +207,11 @@ def public(request):
     reports = filterset.qs
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
     points = [(r, *r.public_location()) for r in reports[:500]]
-    context = {"filterset": filterset, "page": page, "map": map_points([(r, la, lo) for r, la, lo in points
-                                                                        if la is not None]),
-               "figures": figures.cached_table()}
+    table = figures.cached_table()
+    # Reports, units and categories reach the page through publish(): public fields only (publication.py).
+    context = {"filterset": filterset, "page": page, "reports": publish(list(page)),
+               "map": map_points([(publish(r), la, lo) for r, la, lo in points if la is not None]),
+               "figures": {"units": publish(list(table["units"])), "categories": publish(list(table["categories"]))}}
     return render(request, "feedback/public.html", context)
 
 

@@ -25,6 +25,7 @@ from dxboard.units.models import Unit, UnitKind
 
 from .. import actions
 from ..models import Category, ConsentVersion, Report, Status
+from ..publication import publish
 
 MAX_SPAN = datetime.timedelta(days=90)
 DEFAULT_SPAN = datetime.timedelta(days=90)
@@ -93,7 +94,8 @@ def _iso(value) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
-def _service(c: Category) -> dict:
+def _service(category: Category) -> dict:
+    c = publish(category)
     return {"service_code": c.code, "service_name": c.name, "description": c.description,
             "metadata": bool(c.attributes), "type": "realtime", "keywords": c.keywords, "group": c.group}
 
@@ -144,10 +146,12 @@ def public_reports():
             .select_related("category", "commune", "unit").prefetch_related("photos", "answers"))
 
 
-def request_row(request, r: Report) -> dict:
+def request_row(request, report: Report) -> dict:
+    """A request as Open311 shows it: read through publish(), so only public fields (publication.py)."""
+    r = publish(report)
     lat, lon = r.public_location()
-    photo = next((p for p in r.photos.all() if p.role == "report" and p.is_image), None)
-    answer = max(r.answers.all(), key=lambda a: a.answered_at, default=None)
+    photo = publish(next((p for p in report.photos.all() if p.role == "report" and p.is_image), None))
+    answer = publish(max(report.answers.all(), key=lambda a: a.answered_at, default=None))
     return {
         "service_request_id": r.code,
         "status": "closed" if r.status in CLOSED else "open",
@@ -155,13 +159,13 @@ def request_row(request, r: Report) -> dict:
         "service_name": r.category.name,
         "service_code": r.category.code,
         "description": r.description,
-        "agency_responsible": r.unit.name if r.unit_id else "",
+        "agency_responsible": r.unit.name if r.unit else "",
         "service_notice": "",
         "requested_datetime": _iso(r.created_at),
         "updated_datetime": _iso(r.updated_at),
         "expected_datetime": _iso(r.deadline) if r.status not in CLOSED else None,
         "address": r.public_address(),
-        "address_id": r.commune.code if r.commune_id else "",
+        "address_id": r.commune.code if r.commune else "",
         "zipcode": "",
         "lat": lat,
         "long": lon,
