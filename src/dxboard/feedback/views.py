@@ -73,7 +73,8 @@ def new(request):
                     return JsonResponse({"code": report.code, "url": url, "created": created})
                 return redirect(url)
         elif _wants_json(request):
-            return JsonResponse({"errors": [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]}, status=400)
+            return JsonResponse({"errors": _labelled_errors(form), "fields": form.errors.get_json_data()},
+                                status=400)
     categories = Category.objects.filter(active=True)
     response = render(request, "feedback/new.html", {"form": form, "consent": consent, "categories": categories,
                                                       "basemap": basemap.province_map()},
@@ -82,6 +83,13 @@ def new(request):
         response.set_cookie(DEVICE_COOKIE, secrets.token_hex(16), max_age=3 * 365 * 86400, httponly=True,
                             samesite="Lax", secure=request.is_secure())
     return response
+
+
+def _labelled_errors(form) -> list[str]:
+    """The form's errors, each named by its field's label (the citizen never reads a field's key); the page
+    also shows each one beside its field, from `fields` (keyed by the field, for the page's script only)."""
+    return [f"{form[name].label}: {error}" if name in form.fields else str(error)
+            for name, errors in form.errors.items() for error in errors]
 
 
 def _citizen_key(request, report) -> bool:
@@ -102,12 +110,19 @@ def _public_report(code):
     return report
 
 
+def _not_found(request, code):
+    """A mistyped (or hidden) tracking code: say so in the citizen's pages, with the lookup form again."""
+    return render(request, "feedback/not_found.html", {"code": code}, status=404)
+
+
 @never_cache
 def follow(request, code):
-    report = _public_report(code)
+    report = Report.objects.select_related("category", "commune", "unit", "merged_into").filter(code=code).first()
+    if report is None:
+        return _not_found(request, code)
     owner = _citizen_key(request, report)
     if report.hidden and not owner:
-        raise Http404
+        return _not_found(request, code)
     shown = report.merged_into or report
     answer = actions.latest_answer(shown)
     rated = answer is not None and hasattr(answer, "rating")
