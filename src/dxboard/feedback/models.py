@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from dxboard.accounts.models import Role
@@ -30,6 +31,12 @@ def province_name() -> str:
         return configured
     unit = Unit.objects.current().filter(kind=UnitKind.PROVINCE, parent__isnull=True).order_by("pk").first()
     return unit.name if unit else ""
+
+
+def local_name(obj) -> str:
+    """A name in the reader's language: the English name (`name_en`) on an English page when there is one."""
+    english = getattr(obj, "name_en", "")
+    return english if english and translation.get_language() == "en" else obj.name
 
 
 class Category(models.Model):
@@ -61,7 +68,7 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        return local_name(self)  # as lists and choices show it
 
 
 class ConsentVersion(models.Model):

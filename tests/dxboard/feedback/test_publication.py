@@ -17,12 +17,12 @@ ALLOWED = {
     "Report.get_status_display", "Report.unit", "Report.deadline", "Report.is_open", "Report.merged_into",
     "Report.created_at", "Report.updated_at", "Report.answered_at", "Report.public_address",
     "Report.public_location",
-    "Category.code", "Category.name", "Category.description", "Category.group", "Category.keywords",
+    "Category.code", "Category.name", "Category.name_en", "Category.description", "Category.group", "Category.keywords",
     "Category.attributes", "Category.sensitive",
     "ReportEvent.at", "ReportEvent.kind", "ReportEvent.label", "ReportEvent.unit", "ReportEvent.note",
     "Answer.text", "Answer.unit", "Answer.answered_at",
     "Photo.uid", "Photo.is_image", "Photo.is_video",
-    "Unit.name", "Unit.code",
+    "Unit.name", "Unit.name_en", "Unit.code",
 }
 ROUTING_NOTE = "Ghi chú nội bộ: ưu tiên xử lý vì có khiếu nại trước đó"
 
