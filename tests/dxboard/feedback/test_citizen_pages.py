@@ -1,4 +1,5 @@
-"""The citizen's form names a refused field by its label, beside the field, never by its key."""
+"""The citizen's pages in words: a refused field named by its label beside the field (never its key), a
+mistyped tracking code answered in the citizen's layout, names in the reader's language."""
 
 import json
 import re
@@ -49,3 +50,17 @@ def test_a_mistyped_tracking_code_says_so_with_the_lookup_form(client, make_repo
     english = client.get(reverse("feedback:home") + "?code=pakn.20260101.9999", follow=True)
     assert english.status_code == 404
     assert "No report has the tracking code PAKN.20260101.9999" in english.content.decode()
+
+
+def test_category_names_in_the_readers_language(client, make_report, fb):
+    fb["procedure"].name_en = "Administrative procedures"
+    fb["procedure"].save()
+    report = make_report()
+    follow = reverse("feedback:follow", args=[report.code])
+    page = client.get(follow).content.decode()
+    assert "Thủ tục hành chính" in page and "Administrative procedures" not in page
+    client.cookies["django_language"] = "en"
+    english = client.get(follow).content.decode()
+    assert "Administrative procedures" in english and "Thủ tục hành chính" not in english
+    form = client.get(reverse("feedback:new")).content.decode()  # the list to choose from too
+    assert ">Administrative procedures</option>" in form
