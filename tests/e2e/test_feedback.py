@@ -296,3 +296,45 @@ def test_manifest_icons_are_served_as_png(open_page, live_server, setup):
         assert response.status == 200 and response.headers["content-type"] == "image/png"
         assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"
     w.assert_clean()
+
+
+def test_feedback_pages_fit_a_phone(open_page, live_server, setup, tree, personas):
+    """At 390 px nothing is wider than the screen: the office's queue and report page (tables scroll in
+    their box), and the citizen's pages (report form, follow page, public list, a mistyped code)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dxboard.feedback import actions
+    from dxboard.feedback.models import ConsentVersion
+    from dxboard.units.models import Unit
+
+    # a unit with a province-length name: the unit lists (filter, routing) must not widen the page
+    Unit.objects.create(code="TTPVHCC", kind=tree["D"].kind, parent=tree["P"],
+                        name="Trung tâm Phục vụ hành chính công và Kiểm soát thủ tục hành chính tỉnh Bắc Ninh")
+    reports = []
+    for i in range(3):
+        report, _ = actions.submit(category=setup["road"], description="Cột đèn đổ chắn lối đi " * 8,
+                                   idempotency_key=f"w{i}", consent=ConsentVersion.current(), commune=tree["A"],
+                                   address="Số 120 đường Nguyễn Thị Minh Khai, khu dân cư số 3",
+                                   photos=[SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg")])
+        reports.append(report)
+    actions.route(reports[0], tree["A"], acting_user=personas["admin"], note="Chuyển gấp")
+    device = TOTPDevice.objects.create(user=personas["admin"], name="phone", confirmed=True)
+    w = open_page(viewport=PHONE)
+    page = w.page
+    code = reports[0].code
+    citizen = {"new": "/feedback/new/", "follow": f"/feedback/r/{code}/", "public": "/feedback/public/"}
+    for name, path in citizen.items():
+        page.goto(live_server.url + path)
+        w.shot(f"feedback-phone-{name}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    lost = open_page(viewport=PHONE)  # its 404 is the browser's only console message: not asserted clean
+    assert lost.page.goto(live_server.url + "/feedback/r/PAKN.20260101.9999/").status == 404
+    lost.shot("feedback-phone-not-found")
+    assert lost.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _log_in(page, live_server.url, "admin", device)
+    for name, path in {"queue": "/feedback/office/", "report": f"/feedback/office/{reports[0].pk}/"}.items():
+        page.goto(live_server.url + path)
+        w.shot(f"feedback-phone-{name}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    w.assert_clean()

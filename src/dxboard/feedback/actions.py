@@ -111,8 +111,10 @@ def can_handle(user, report: Report) -> bool:
     return report.unit_id is not None and can(user, "change", report.unit, Report)
 
 
-def _event(report, kind, *, actor=None, unit=None, note="", public=True):
-    return ReportEvent.objects.create(report=report, kind=kind, actor=actor, unit=unit, note=note, public=public)
+def _event(report, kind, *, actor=None, unit=None, note="", internal_note="", public=True):
+    """A history entry: `note` is read by the citizen, `internal_note` only by the office."""
+    return ReportEvent.objects.create(report=report, kind=kind, actor=actor, unit=unit, note=note,
+                                      internal_note=internal_note, public=public)
 
 
 def _office_link(report) -> str:
@@ -370,7 +372,7 @@ def route(report: Report, unit, *, acting_user, note: str = "", suggested_unit=N
                               assigned_by=acting_user)
     report.unit, report.status, report.deadline, report.paused_at = unit, Status.ROUTED, deadline, None
     report.save()
-    _event(report, "rerouted" if previous else "routed", actor=acting_user, unit=unit, note=note)
+    _event(report, "rerouted" if previous else "routed", actor=acting_user, unit=unit, internal_note=note)
     record(actor=acting_user, action="feedback.reroute" if previous else "feedback.route", obj=report,
            before=before, after=_snap(report))
     notify(_officers(unit), f"PAKN {report.code}: {report.category.name}", report.description[:300],
@@ -400,7 +402,7 @@ def start(report: Report, *, acting_user, note: str = "") -> Report:
     _first_response(report, timezone.now())
     report.status = Status.IN_PROGRESS
     report.save()
-    _event(report, "in_progress", actor=acting_user, unit=report.unit, note=note)
+    _event(report, "in_progress", actor=acting_user, unit=report.unit, internal_note=note)
     record(actor=acting_user, action="feedback.start", obj=report, before=before, after=_snap(report))
     return report
 
@@ -438,7 +440,7 @@ def resume(report: Report, *, acting_user=None, note: str = "") -> Report:
         report.deadline = current.deadline
     report.status, report.paused_at = Status.IN_PROGRESS, None
     report.save()
-    _event(report, "resumed", actor=acting_user, unit=report.unit, note=note)
+    _event(report, "resumed", actor=acting_user, unit=report.unit, internal_note=note)
     record(actor=acting_user, action="feedback.resume", obj=report, before=before, after=_snap(report))
     return report
 
@@ -568,7 +570,7 @@ def decide_extension(ext: Extension, *, acting_user, approve: bool) -> Extension
         assignment.deadline = deadlines.extend(assignment.deadline, ext.days)
         assignment.save()
         Report.objects.filter(pk=assignment.report_id).update(deadline=assignment.deadline)
-        _event(assignment.report, "extended", actor=acting_user, unit=assignment.unit, note=ext.reason)
+        _event(assignment.report, "extended", actor=acting_user, unit=assignment.unit, internal_note=ext.reason)
     record(actor=acting_user, action="feedback.extension_decide", obj=ext, before=before, after=snapshot(ext),
            unit=ext.assignment.unit)
     return ext

@@ -26,14 +26,17 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # Hidden fields carry labels too: an error on one of them is named by its label, never by its key.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, label=_("Report a problem"))
     category = forms.ModelChoiceField(Category.objects.filter(active=True), label=_("What is the problem about?"))
     description = forms.CharField(label=_("Describe the problem"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     photos = MultipleFileField(label=_("Photos (up to 5) or a short video"))
-    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
-    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
-    location_source = forms.CharField(required=False, widget=forms.HiddenInput)
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90,
+                                label=_("Where?"))
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180,
+                                 label=_("Where?"))
+    location_source = forms.CharField(required=False, widget=forms.HiddenInput, label=_("Where?"))
     commune = forms.ModelChoiceField(Unit.objects.filter(kind=UnitKind.COMMUNE).current().order_by("name"),
                                      required=False, label=_("Commune or ward"))
     address = forms.CharField(required=False, max_length=300, label=_("Address or place"))
@@ -65,7 +68,7 @@ class RouteForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.current().exclude(kind=UnitKind.PROVINCE).order_by("kind", "name"),
                                   label=_("Handling unit"))
     urgent = forms.BooleanField(required=False, label=_("Urgent (deadline in hours)"))
-    note = forms.CharField(required=False, max_length=500, label=_("Note"))
+    note = forms.CharField(required=False, max_length=500, label=_("Note for the unit (not shown to the citizen)"))
 
 
 class NoteForm(forms.Form):

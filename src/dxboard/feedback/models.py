@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from dxboard.accounts.models import Role
@@ -32,6 +33,12 @@ def province_name() -> str:
     return unit.name if unit else ""
 
 
+def local_name(obj) -> str:
+    """A name in the reader's language: the English name (`name_en`) on an English page when there is one."""
+    english = getattr(obj, "name_en", "")
+    return english if english and translation.get_language() == "en" else obj.name
+
+
 class Category(models.Model):
     """A kind of problem (an Open311 service). `code` is the service_code."""
 
@@ -51,13 +58,17 @@ class Category(models.Model):
     active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(default=False, editable=False)
 
+    # What citizens and Open311 clients read (publication.py); the response template is the office's draft.
+    PUBLIC_FIELDS = ("code", "name", "name_en", "description", "group", "keywords", "attributes", "sensitive")
+    INTERNAL_FIELDS = ("response_template",)
+
     class Meta:
         ordering = ["group", "name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        return local_name(self)  # as lists and choices show it
 
 
 class ConsentVersion(models.Model):
@@ -148,6 +159,15 @@ class Report(models.Model):
     unit_path = "unit"
     grants = GRANTS
 
+    # What citizens and Open311 clients read (publication.py). The typed address and the exact point reach
+    # them only through public_address / public_location (coarsened for sensitive categories); the rest is
+    # the office's or the machinery's.
+    PUBLIC_FIELDS = ("code", "category", "description", "commune", "status", "get_status_display", "unit",
+                     "deadline", "is_open", "merged_into", "created_at", "updated_at", "answered_at",
+                     "public_address", "public_location")
+    INTERNAL_FIELDS = ("access_key", "idempotency_key", "body_hash", "address", "address_id", "location_source",
+                       "hidden_reason", "source", "device_hash", "ip_hash")
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("report")
@@ -220,6 +240,9 @@ class Photo(models.Model):
     unit_path = "report__unit"
     grants = GRANTS
 
+    PUBLIC_FIELDS = ("uid", "is_image", "is_video")
+    INTERNAL_FIELDS = ("role", "file", "original_name", "content_type", "sha256")
+
     class Meta:
         ordering = ["pk"]
 
@@ -289,12 +312,18 @@ class ReportEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
     unit = models.ForeignKey("units.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # `note` is written for the citizen (what the unit asks, why it was rejected); `internal_note` is the
+    # office's to the handling unit (a routing instruction, a reason for more time) and never leaves the office.
     note = models.TextField(blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
     public = models.BooleanField(default=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "report__unit"
     grants = GRANTS
+
+    PUBLIC_FIELDS = ("at", "kind", "label", "unit", "note")
+    INTERNAL_FIELDS = ("internal_note", "actor")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -319,6 +348,9 @@ class Answer(models.Model):
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
     grants = GRANTS
+
+    PUBLIC_FIELDS = ("text", "unit", "answered_at")
+    INTERNAL_FIELDS = ("answered_by",)
 
     class Meta:
         ordering = ["answered_at", "pk"]

@@ -7,8 +7,10 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from dxboard.accounts.models import Membership, Role
+from dxboard.core.i18n import Message
 from dxboard.core.notify import notify
 from dxboard.jobs.queue import enqueue, handler, scheduler
 
@@ -50,8 +52,9 @@ def send(assignment: Assignment, kind: str) -> bool:
     users = [m.user for m in Membership.objects.filter(unit__in=[u for u in units if u], role__in=roles)
              .select_related("user")]
     report = assignment.report
-    subject = (f"PAKN {report.code}: due {assignment.deadline:%d/%m/%Y %H:%M}" if kind == "before"
-               else f"PAKN {report.code}: OVERDUE since {assignment.deadline:%d/%m/%Y %H:%M}")
+    params = {"code": report.code, "deadline": assignment.deadline}  # the deadline written in the reader's way
+    subject = (Message(gettext_noop("Report %(code)s: due %(deadline)s"), params) if kind == "before"
+               else Message(gettext_noop("Report %(code)s: overdue since %(deadline)s"), params))
     notify(users, subject, report.description[:300], reverse("feedback:office", args=[report.pk]))
     return True
 

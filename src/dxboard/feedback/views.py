@@ -21,6 +21,7 @@ from . import actions, basemap, duplicates, figures, ranges, routing
 from .filtersets import PublicReportFilterSet, ReportFilterSet
 from .forms import AnswerForm, ClassifyForm, ExtensionForm, NoteForm, RateForm, ReopenForm, ReportForm, RouteForm
 from .models import Category, ConsentVersion, Extension, Photo, Report, Status
+from .publication import publish
 
 DEVICE_COOKIE = "fb_device"
 SESSION_KEYS = "feedback_keys"
@@ -72,7 +73,8 @@ def new(request):
                     return JsonResponse({"code": report.code, "url": url, "created": created})
                 return redirect(url)
         elif _wants_json(request):
-            return JsonResponse({"errors": [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]}, status=400)
+            return JsonResponse({"errors": _labelled_errors(form), "fields": form.errors.get_json_data()},
+                                status=400)
     categories = Category.objects.filter(active=True)
     response = render(request, "feedback/new.html", {"form": form, "consent": consent, "categories": categories,
                                                       "basemap": basemap.province_map()},
@@ -81,6 +83,13 @@ def new(request):
         response.set_cookie(DEVICE_COOKIE, secrets.token_hex(16), max_age=3 * 365 * 86400, httponly=True,
                             samesite="Lax", secure=request.is_secure())
     return response
+
+
+def _labelled_errors(form) -> list[str]:
+    """The form's errors, each named by its field's label (the citizen never reads a field's key); the page
+    also shows each one beside its field, from `fields` (keyed by the field, for the page's script only)."""
+    return [f"{form[name].label}: {error}" if name in form.fields else str(error)
+            for name, errors in form.errors.items() for error in errors]
 
 
 def _citizen_key(request, report) -> bool:
@@ -101,22 +110,32 @@ def _public_report(code):
     return report
 
 
+def _not_found(request, code):
+    """A mistyped (or hidden) tracking code: say so in the citizen's pages, with the lookup form again."""
+    return render(request, "feedback/not_found.html", {"code": code}, status=404)
+
+
 @never_cache
 def follow(request, code):
-    report = _public_report(code)
+    report = Report.objects.select_related("category", "commune", "unit", "merged_into").filter(code=code).first()
+    if report is None:
+        return _not_found(request, code)
     owner = _citizen_key(request, report)
     if report.hidden and not owner:
-        raise Http404
+        return _not_found(request, code)
     shown = report.merged_into or report
     answer = actions.latest_answer(shown)
     rated = answer is not None and hasattr(answer, "rating")
-    context = {
-        "report": report, "shown": shown, "owner": owner, "show_content": owner or report.is_public,
-        "events": report.events.filter(public=True).select_related("unit"),
+    photos = [p for p in report.photos.all() if p.role == Photo.Role.REPORT]
+    # Everything the page shows of the report goes through publish(): public fields only (publication.py).
+    context = publish({
+        "report": report, "shown": shown, "show_content": owner or report.is_public,
+        "events": list(report.events.filter(public=True).select_related("unit")),
         "answer": answer, "rated": rated,
-        "photos": [p for p in report.photos.all() if p.role == Photo.Role.REPORT] if not report.category.sensitive
-        or owner else [],
-        "evidence": answer.evidence.all() if answer else [],
+        "photos": photos if owner or not report.category.sensitive else [],
+        "evidence": list(answer.evidence.all()) if answer else [],
+    }) | {
+        "owner": owner, "access_key": report.access_key if owner else "",
         "can_rate": owner and answer is not None and not rated and shown == report
         and report.status == Status.ANSWERED,
         "can_reopen": owner and answer is not None and shown == report
@@ -203,9 +222,11 @@ def public(request):
     reports = filterset.qs
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
     points = [(r, *r.public_location()) for r in reports[:500]]
-    context = {"filterset": filterset, "page": page, "map": map_points([(r, la, lo) for r, la, lo in points
-                                                                        if la is not None]),
-               "figures": figures.cached_table()}
+    table = figures.cached_table()
+    # Reports, units and categories reach the page through publish(): public fields only (publication.py).
+    context = {"filterset": filterset, "page": page, "reports": publish(list(page)),
+               "map": map_points([(publish(r), la, lo) for r, la, lo in points if la is not None]),
+               "figures": {"units": publish(list(table["units"])), "categories": publish(list(table["categories"]))}}
     return render(request, "feedback/public.html", context)
 
 

@@ -65,3 +65,13 @@ def make_report(fb, tree):
         return report
 
     return _make
+
+
+def says(refusal, vietnamese: str, english: str) -> bool:
+    """A refusal reads `vietnamese` by default and `english` to a reader who chose English."""
+    from django.utils import translation
+
+    text = refusal.value if hasattr(refusal, "value") else refusal
+    with translation.override("en"):
+        in_english = str(text)
+    return vietnamese in str(text) and english in in_english and english not in str(text)

@@ -151,7 +151,7 @@ def test_requests_get_filters(client, answered, make_report, fmt):
                          end_date="2026-06-01T00:00:00+07:00")
     assert response.status_code == 400
     if fmt == "json":
-        assert data[0]["code"] == 400 and "90 days" in data[0]["description"]
+        assert data[0]["code"] == 400 and "tối đa 90 ngày" in data[0]["description"]
     else:
         assert data.tag == "errors" and data.find("error/code").text == "400"
 
@@ -214,23 +214,32 @@ def test_post_creates_a_request(client, fb, api_key, fmt, tree):
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_post_validation(client, fb, api_key, fmt):
+    # (parameters, status, the error in Vietnamese (by default), in English (Accept-Language: en))
     cases = [
-        ({"service_code": "procedure", "description": "x"}, 400, "location"),
-        ({"service_code": "procedure", "description": "x" * 4001, "address_string": "a"}, 400, "4000"),
-        ({"service_code": "nope", "description": "x", "address_string": "a"}, 404, "nope"),
-        ({"service_code": "road", "description": "x", "lat": "21.1", "long": "106.1"}, 400, "attribute[size]"),
+        ({"service_code": "procedure", "description": "x"}, 400, "Cần có vị trí", "a location is required"),
+        ({"service_code": "procedure", "description": "x" * 4001, "address_string": "a"}, 400,
+         "dài quá 4000 ký tự", "longer than 4000 characters"),
+        ({"service_code": "nope", "description": "x", "address_string": "a"}, 404,
+         "Không có service_code nope", "service_code nope not found"),
+        ({"service_code": "road", "description": "x", "lat": "21.1", "long": "106.1"}, 400,
+         "Cần có attribute[size]", "attribute[size] is required"),
         ({"service_code": "road", "description": "x", "lat": "21.1", "long": "106.1", "attribute[size]": "huge"},
-         400, "attribute[size]"),
+         400, "attribute[size] có giá trị không có trong danh sách", "attribute[size] has a value not in the list"),
         ({"service_code": "road", "description": "x", "lat": "21.1", "long": "106.1", "attribute[size]": "small"},
-         400, "photo"),
-        ({"service_code": "procedure", "description": "x", "address_id": "99999"}, 400, "address_id"),
+         400, "ít nhất một ảnh", "at least one photo"),
+        ({"service_code": "procedure", "description": "x", "address_id": "99999"}, 400,
+         "address_id 99999 không phải mã xã/phường", "address_id 99999 is not a known commune code"),
     ]
-    for params, status, text in cases:
-        response = post(client, fmt, api_key=api_key, **params)
-        assert response.status_code == status, (params, response.content)
-        data = parse(response, fmt)
-        description = data[0]["description"] if fmt == "json" else data.find("error/description").text
-        assert text in description
+    for params, status, vietnamese, english in cases:
+        for language, text in (("vi", vietnamese), ("en", english)):
+            response = client.post(f"{BASE}requests.{fmt}", {"api_key": api_key, **params},
+                                   headers={"Accept-Language": language})
+            assert response.status_code == status, (params, response.content)
+            data = parse(response, fmt)
+            description = data[0]["description"] if fmt == "json" else data.find("error/description").text
+            assert text in description, (language, description)
+        data = parse(post(client, fmt, api_key=api_key, **params), fmt)  # no language said: Vietnamese
+        assert vietnamese in (data[0]["description"] if fmt == "json" else data.find("error/description").text)
 
 
 def test_post_with_media_and_attribute(client, fb, api_key):
@@ -274,7 +283,9 @@ def test_a_path_the_api_does_not_have_is_a_georeport_error_not_an_html_page(clie
     assert response.status_code == 404
     data = parse(response, fmt)
     if fmt == "json":
-        assert data == [{"code": 404, "description": "not found"}]
+        assert data == [{"code": 404, "description": "Không tìm thấy"}]
+        english = parse(client.get(BASE + path, headers={"Accept-Language": "en"}), fmt)
+        assert english == [{"code": 404, "description": "not found"}]
     else:
         assert data.tag == "errors" and data.find("error/code").text == "404"
 

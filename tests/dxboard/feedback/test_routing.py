@@ -20,8 +20,21 @@ def test_classifier_learns_from_answered_reports(make_report, personas, tree):
     probe = make_report(description="đèn đường không sáng cả tuần", commune=tree["B"])
     s = routing.suggest(probe)
     assert s.unit == tree["A"] and 0 < s.confidence <= 1
-    result = routing.evaluate()
-    assert result["test"] >= 3 and result["accuracy"] >= 0.6
+    # Held out: new wordings (none is a training phrase), half of them reported in the other unit's commune,
+    # so that the commune alone cannot give the answer.
+    held_out = {tree["A"]: [("đèn cao áp ngã tư chập chờn", "A"), ("bóng đèn trước chợ tắt ngấm", "B"),
+                            ("cột đèn công viên không sáng", "B")],
+                tree["B"]: [("bãi rác ven sông bốc mùi hôi", "B"), ("rác thải vứt bừa không ai thu gom", "A"),
+                            ("thùng rác tràn ra đường", "A")]}
+    trained = {p for phrases in texts.values() for p in phrases}
+    rows = [(routing.text_features("procedure", tree[commune].code, text), unit.pk)
+            for unit, cases in held_out.items() for text, commune in cases]
+    assert not {text for cases in held_out.values() for text, _ in cases} & trained
+    result = routing.evaluate(held_out=rows)
+    # 18 answered reports are little to learn from: 4 of 6 right (following the commune alone gets 2 of 6)
+    assert result["train"] == 18 and result["test"] == 6 and result["accuracy"] >= round(4 / 6, 3)
+    # the split of the history alone scores nothing: every phrase was sent three times (numbered 0, 1, 2)
+    assert routing.evaluate()["test"] == 0
     assert routing.decision_accuracy()["first_routing_right"] == 1.0
 
 
@@ -62,5 +75,8 @@ def test_reminders_before_and_after_once(make_report, personas, tree):
     assert reminders.schedule(later) == 1
     assert reminders.send(a, "after")
     assert ReminderSent.objects.count() == 2
-    assert personas["officer_a"].notification_set.exists() if hasattr(personas["officer_a"],
-                                                                       "notification_set") else True
+    from dxboard.core.models import Notification
+
+    late = list(Notification.objects.filter(user=personas["officer_a"]).order_by("pk"))[1:]  # after the routing notice
+    assert [str(n.shown_subject).split(":")[0] for n in late] == [f"Phản ánh {r.code}"] * 2
+    assert "quá hạn từ" in str(late[-1].shown_subject)

@@ -15,14 +15,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 
+from dxboard.core.i18n import Message
 from dxboard.units.models import Unit, UnitKind
 
 from .. import actions
 from ..models import Category, ConsentVersion, Report, Status
+from ..publication import publish
 
 MAX_SPAN = datetime.timedelta(days=90)
 DEFAULT_SPAN = datetime.timedelta(days=90)
@@ -30,9 +33,11 @@ CLOSED = {Status.ANSWERED, Status.CLOSED, Status.REJECTED, Status.MERGED}
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
+    """An error answer: `description` is a lazy text, read in the client's language (Accept-Language)."""
+
+    def __init__(self, status: int, description: str, params: dict | None = None):
         super().__init__(description)
-        self.status, self.description = status, description
+        self.status, self.description = status, Message(description, params) if params is not None else description
 
 
 def _xml_value(parent, key, value):
@@ -72,11 +77,14 @@ def error(fmt: str, status: int, description: str) -> HttpResponse:
 
 
 def handle_errors(view):
+    # An API client has no language switch: it says which language it reads in Accept-Language
+    # (Vietnamese when it says nothing). Parameter names in the texts are the spec's, machine-facing.
     def wrapped(request, *args, fmt, **kwargs):
-        try:
-            return view(request, *args, fmt=fmt, **kwargs)
-        except Open311Error as exc:
-            return error(fmt, exc.status, exc.description)
+        with translation.override(translation.get_language_from_request(request)):
+            try:
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as exc:
+                return error(fmt, exc.status, exc.description)
 
     wrapped.__name__ = view.__name__
     return csrf_exempt(wrapped)
@@ -86,7 +94,8 @@ def _iso(value) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
-def _service(c: Category) -> dict:
+def _service(category: Category) -> dict:
+    c = publish(category)
     return {"service_code": c.code, "service_name": c.name, "description": c.description,
             "metadata": bool(c.attributes), "type": "realtime", "keywords": c.keywords, "group": c.group}
 
@@ -117,7 +126,7 @@ def services(request, fmt):
 def service_definition(request, fmt, code):
     category = Category.objects.filter(code=code, active=True).first()
     if category is None:
-        raise Open311Error(404, f"service_code {code} not found")
+        raise Open311Error(404, gettext_noop("service_code %(code)s not found"), {"code": code})
     attributes = []
     for order, attr in enumerate(category.attributes, start=1):
         attributes.append({
@@ -137,10 +146,12 @@ def public_reports():
             .select_related("category", "commune", "unit").prefetch_related("photos", "answers"))
 
 
-def request_row(request, r: Report) -> dict:
+def request_row(request, report: Report) -> dict:
+    """A request as Open311 shows it: read through publish(), so only public fields (publication.py)."""
+    r = publish(report)
     lat, lon = r.public_location()
-    photo = next((p for p in r.photos.all() if p.role == "report" and p.is_image), None)
-    answer = max(r.answers.all(), key=lambda a: a.answered_at, default=None)
+    photo = publish(next((p for p in report.photos.all() if p.role == "report" and p.is_image), None))
+    answer = publish(max(report.answers.all(), key=lambda a: a.answered_at, default=None))
     return {
         "service_request_id": r.code,
         "status": "closed" if r.status in CLOSED else "open",
@@ -148,13 +159,13 @@ def request_row(request, r: Report) -> dict:
         "service_name": r.category.name,
         "service_code": r.category.code,
         "description": r.description,
-        "agency_responsible": r.unit.name if r.unit_id else "",
+        "agency_responsible": r.unit.name if r.unit else "",
         "service_notice": "",
         "requested_datetime": _iso(r.created_at),
         "updated_datetime": _iso(r.updated_at),
         "expected_datetime": _iso(r.deadline) if r.status not in CLOSED else None,
         "address": r.public_address(),
-        "address_id": r.commune.code if r.commune_id else "",
+        "address_id": r.commune.code if r.commune else "",
         "zipcode": "",
         "lat": lat,
         "long": lon,
@@ -166,7 +177,7 @@ def request_row(request, r: Report) -> dict:
 def _parse_dt(value: str, name: str):
     parsed = parse_datetime(value.replace(" ", "+")) if value else None
     if value and parsed is None:
-        raise Open311Error(400, f"{name} is not a W3C date-time")
+        raise Open311Error(400, gettext_noop("%(name)s is not a W3C date-time"), {"name": name})
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -177,7 +188,7 @@ def requests(request, fmt):
     if request.method == "POST":
         return create_request(request, fmt)
     if request.method != "GET":
-        raise Open311Error(405, "method not allowed")
+        raise Open311Error(405, gettext_noop("method not allowed"), {})
     params = request.GET
     ids = [i for i in params.get("service_request_id", "").split(",") if i.strip()]
     # The public list is the same for every reader and is polled by apps: in production a short cache
@@ -202,9 +213,10 @@ def requests(request, fmt):
         start, end = _parse_dt(params.get("start_date", ""), "start_date"), _parse_dt(params.get("end_date", ""),
                                                                                        "end_date")
         if start and end and end < start:
-            raise Open311Error(400, "end_date is before start_date")
+            raise Open311Error(400, gettext_noop("end_date is before start_date"), {})
         if start and end and end - start > MAX_SPAN:
-            raise Open311Error(400, "start_date to end_date may span at most 90 days")
+            raise Open311Error(400, gettext_noop("start_date to end_date may span at most %(n)s days"),
+                               {"n": MAX_SPAN.days})
         if start is None and end is None:
             start = timezone.now() - DEFAULT_SPAN
         elif start is None:
@@ -216,7 +228,7 @@ def requests(request, fmt):
         if status:
             wanted = {s.strip() for s in status.split(",")}
             if not wanted <= {"open", "closed"}:
-                raise Open311Error(400, "status must be open or closed")
+                raise Open311Error(400, gettext_noop("status must be open or closed"), {})
             if wanted == {"open"}:
                 qs = qs.exclude(status__in=CLOSED)
             elif wanted == {"closed"}:
@@ -233,7 +245,7 @@ def requests(request, fmt):
 def request_detail(request, fmt, request_id):
     r = public_reports().filter(code=request_id).first()
     if r is None:
-        raise Open311Error(404, f"service_request_id {request_id} not found")
+        raise Open311Error(404, gettext_noop("service_request_id %(id)s not found"), {"id": request_id})
     return render(fmt, "service_requests", "request", [request_row(request, r)])
 
 
@@ -242,10 +254,10 @@ def token(request, fmt, token):
     try:
         value = uuid.UUID(token)
     except ValueError:
-        raise Open311Error(404, f"token {token} not found") from None
+        raise Open311Error(404, gettext_noop("token %(token)s not found"), {"token": token}) from None
     r = Report.objects.filter(token=value).first()
     if r is None:
-        raise Open311Error(404, f"token {token} not found")
+        raise Open311Error(404, gettext_noop("token %(token)s not found"), {"token": token})
     return render(fmt, "service_requests", "request", [{"service_request_id": r.code, "token": str(r.token)}])
 
 
@@ -253,49 +265,52 @@ def token(request, fmt, token):
 def not_found(request, path):
     """A path the API does not have (an id with characters no code uses, a missing format): the error list in
     the format asked for (XML when the path ends in .xml, JSON otherwise)."""
-    return error("xml" if path.endswith(".xml") else "json", 404, "not found")
+    with translation.override(translation.get_language_from_request(request)):
+        return error("xml" if path.endswith(".xml") else "json", 404, Message(gettext_noop("not found")))
 
 
 def _float(value: str, name: str):
     try:
         return float(value)
     except ValueError:
-        raise Open311Error(400, f"{name} is not a number") from None
+        raise Open311Error(400, gettext_noop("%(name)s is not a number"), {"name": name}) from None
 
 
 def create_request(request, fmt):
     data = request.POST
     client = actions.client_for_key(data.get("api_key", ""))
     if client is None:
-        raise Open311Error(403, "api_key is missing or not valid")
+        raise Open311Error(403, gettext_noop("api_key is missing or not valid"), {})
     code = data.get("service_code", "")
     category = Category.objects.filter(code=code, active=True).first()
     if not code:
-        raise Open311Error(400, "service_code is required")
+        raise Open311Error(400, gettext_noop("service_code is required"), {})
     if category is None:
-        raise Open311Error(404, f"service_code {code} not found")
+        raise Open311Error(404, gettext_noop("service_code %(code)s not found"), {"code": code})
     lat, lon = data.get("lat", "").strip(), data.get("long", "").strip()
     address, address_id = data.get("address_string", "").strip(), data.get("address_id", "").strip()
     if not ((lat and lon) or address or address_id):
-        raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
+        raise Open311Error(400, gettext_noop("a location is required: lat and long, address_string or address_id"), {})
     commune = None
     if address_id:
         commune = Unit.objects.current().filter(kind=UnitKind.COMMUNE, code=address_id).first()
         if commune is None:
-            raise Open311Error(400, f"address_id {address_id} is not a known commune code")
+            raise Open311Error(400, gettext_noop("address_id %(id)s is not a known commune code"), {"id": address_id})
     description = data.get("description", "")
     if len(description) > actions.MAX_DESCRIPTION:
-        raise Open311Error(400, "description is longer than 4000 characters")
+        raise Open311Error(400, gettext_noop("description is longer than %(n)s characters"),
+                           {"n": actions.MAX_DESCRIPTION})
     attributes = {}
     for attr in category.attributes:
         value = data.get(f"attribute[{attr['code']}]", "")
         if attr.get("required") and attr.get("variable", True) and not value:
-            raise Open311Error(400, f"attribute[{attr['code']}] is required")
+            raise Open311Error(400, gettext_noop("%(name)s is required"), {"name": f"attribute[{attr['code']}]"})
         keys = {str(v["key"]) for v in attr.get("values", [])}
         if value and attr.get("datatype") in ("singlevaluelist", "multivaluelist") and keys:
             chosen = data.getlist(f"attribute[{attr['code']}]")
             if not set(chosen) <= keys:
-                raise Open311Error(400, f"attribute[{attr['code']}] has a value not in the list")
+                raise Open311Error(400, gettext_noop("%(name)s has a value not in the list"),
+                                   {"name": f"attribute[{attr['code']}]"})
             value = chosen if attr["datatype"] == "multivaluelist" else value
         if value:
             attributes[str(attr["code"])] = value
@@ -312,7 +327,7 @@ def create_request(request, fmt):
             ip="",  # a keyed client relays many citizens from one address: limited per device only
             source="open311", api_client=client)
     except actions.FeedbackError as exc:
-        raise Open311Error(exc.status if exc.status in (400, 409, 429, 503) else 400, str(exc)) from None
+        raise Open311Error(exc.status if exc.status in (400, 409, 429, 503) else 400, exc.args[0]) from None
     row = {"service_request_id": report.code, "token": str(report.token),
            "service_notice": "", "account_id": ""}
     return render(fmt, "service_requests", "request", [row])

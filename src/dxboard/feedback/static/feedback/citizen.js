@@ -253,6 +253,7 @@
       var item = { key: key.value, action: form.action, csrf: form.querySelector("[name=csrfmiddlewaretoken]").value, entries: entries };
       status.hidden = false; status.textContent = text("msg-sending");
       errors.textContent = "";
+      showBesideFields(form, {});
       putOutbox(item).catch(function () {}).then(function () { return send(item); }).then(function (r) {
         if (r.ok) {
           dropOutbox(item.key).catch(function () {});
@@ -264,6 +265,7 @@
         dropOutbox(item.key).catch(function () {});
         status.hidden = true;
         errors.textContent = (r.body.errors || []).join(" ");
+        showBesideFields(form, r.body.fields || {});
         errors.scrollIntoView();
       }, function () {
         // Kept in the outbox with its key; the form is cleared for a next report with a new key.
@@ -276,6 +278,19 @@
         var pin = document.getElementById("map-pin");
         if (pin) { pin.classList.remove("is-set"); }
       });
+    });
+  }
+
+  // Each refusal of a field under that field (the summary above names fields by their labels).
+  function showBesideFields(form, fields) {
+    form.querySelectorAll(".c-field-error").forEach(function (el) { el.remove(); });
+    Object.keys(fields).forEach(function (name) {
+      var input = document.getElementById("id_" + name);
+      if (!input || input.type === "hidden") { return; }
+      var note = document.createElement("span");
+      note.className = "c-field-error errorlist";
+      note.textContent = fields[name].map(function (e) { return e.message; }).join(" ");
+      input.insertAdjacentElement("afterend", note);
     });
   }
 
