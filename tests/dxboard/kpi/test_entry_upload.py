@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from openpyxl import Workbook, load_workbook
 
 from dxboard.audit.models import AuditEntry
@@ -58,7 +59,12 @@ def test_upload_csv_preview_shows_row_errors_and_stores_nothing(tree, personas, 
     response = client.post("/kpi/upload/", {"file": f})
     body = response.content.decode()
     assert response.status_code == 200 and "kpi-preview" in body
-    assert "numerator must not exceed" in body
+    assert "Tử số không được lớn hơn mẫu số" in body and "numerator must not exceed" not in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    f = _csv([["T_RATE", tree["B"].code, "2026-W05", 12, 10]])
+    f.name = "figures.csv"
+    english = client.post("/kpi/upload/", {"file": f}).content.decode()
+    assert "numerator must not exceed" in english and "Tử số không được" not in english
     assert 'name="confirm"' not in body
     assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302  # nothing pending: back to the form
     assert not Observation.objects.exists()
