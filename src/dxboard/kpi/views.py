@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from dxboard.accounts.permissions import is_admin
 from dxboard.core.uploads import UploadError
-from dxboard.units.models import Unit
+from dxboard.units.models import Unit, UnitKind
 
 from . import actions, dashboards, exports, feedback_feed, periods, rollup, upload
 from .dashboards import _reader, _status, _visible_units, _window, fmt, sparkline
@@ -83,7 +83,14 @@ def metric_page(request, code):
     data = dashboards.metric_data(metric, request.user, timezone.localdate())
     return render(request, "kpi/metric.html", {
         **data, "metric": metric, "spark": sparkline([p["figure"].value for p in data["points"]], width=480, height=80),
-        "targets": metric.targets.all(), "may_edit": is_admin(request.user)})
+        "targets": _targets_shown(metric), "may_edit": is_admin(request.user)})
+
+
+def _targets_shown(metric) -> list[dict]:
+    """The metric's targets as the page shows them: the unit kind by its label, the value as the figures."""
+    kinds = dict(UnitKind.choices)
+    return [{"year": t.year, "unit_kind": t.unit_kind, "kind_label": kinds.get(t.unit_kind, t.unit_kind),
+             "shown": fmt(metric, t.value)} for t in metric.targets.all()]
 
 
 @login_required
@@ -123,7 +130,14 @@ def league(request):
                      (value - old.value) * (100 if metric.is_rate else 1),
                      "rank_change": None if uid not in rank_before else rank_before[uid] - rank})
     return render(request, "kpi/league.html", {"metric": metric, "metrics": metrics, "week": week,
+                                               "weeks": _weeks_with_data(metric, week),
                                                "previous": periods.key_for(prev_start, "weekly"), "rows": rows})
+
+
+def _weeks_with_data(metric, week: str) -> list[str]:
+    """The weeks the league can show (those with figures, latest first), for the week picker."""
+    weeks = list(rollup.counted(metric).order_by("-period_start").values_list("period", flat=True).distinct()[:52])
+    return weeks if week in weeks else [week, *weeks]
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django import template
 
+from .. import periods
+
 register = template.Library()
 
 
@@ -10,3 +12,9 @@ def may_enter_figures(user) -> bool:
     from ..views import _visible_units
 
     return user.is_authenticated and _visible_units(user, "add").exists()
+
+
+@register.filter
+def period_label(key) -> str:
+    """A period key in words in the page's language (periods.label)."""
+    return str(periods.label(key))
