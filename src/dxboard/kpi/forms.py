@@ -57,8 +57,8 @@ class MetricForm(forms.ModelForm):
     class Meta:
         model = Metric
         fields = ["code", "name", "name_en", "definition", "kind", "numerator_label", "denominator_label",
-                  "unit_label", "direction", "frequency", "unit_kinds", "source_system", "time_aggregation", "source_order",
-                  "is_published", "position"]
+                  "unit_label", "direction", "frequency", "unit_kinds", "source_system", "time_aggregation",
+                  "source_order", "is_published", "position"]
 
     def __init__(self, *args, **kwargs):
         from dxboard.units.models import UnitKind

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dxboard.accounts.permissions import is_admin
@@ -375,7 +375,12 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def overview_export(request, fmt):
     """The province overview as XLSX or DOCX (the figures of the page)."""
     today = timezone.localdate()
-    rows = dashboards.overview_rows(request.user, today)
+    with translation.override("vi"):  # an administrative document, in Vietnamese whatever the page's language
+        return _overview_file(request.user, today, fmt)
+
+
+def _overview_file(user, today, fmt) -> HttpResponse:
+    rows = dashboards.overview_rows(user, today)
     if fmt == "xlsx":
         return _download(exports.overview_xlsx(rows, today), exports.XLSX, f"kpi-tong-quan-{today:%Y%m%d}.xlsx")
     return _download(exports.overview_docx(rows, today), exports.DOCX, f"kpi-tong-quan-{today:%Y%m%d}.docx")
@@ -386,7 +391,12 @@ def metric_export(request, code, fmt):
     """A metric's page as XLSX or DOCX: province series, units ranked (those the person may see)."""
     metric = get_object_or_404(Metric.objects.prefetch_related("targets"), code=code)
     today = timezone.localdate()
-    data = dashboards.metric_data(metric, request.user, today)
+    with translation.override("vi"):  # an administrative document, in Vietnamese whatever the page's language
+        return _metric_file(metric, request.user, today, fmt)
+
+
+def _metric_file(metric, user, today, fmt) -> HttpResponse:
+    data = dashboards.metric_data(metric, user, today)
     if fmt == "xlsx":
         return _download(exports.metric_xlsx(metric, data, today), exports.XLSX, f"kpi-{metric.code}.xlsx")
     return _download(exports.metric_docx(metric, data, today), exports.DOCX, f"kpi-{metric.code}.docx")
