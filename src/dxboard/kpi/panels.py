@@ -19,12 +19,13 @@ ALERT_DAYS = 30
 
 def due_figures(user, today: datetime.date) -> list[dict]:
     """[{unit, metric, period}]: each metric × unit of the person's own units (not the whole province: the
-    office and leaders read, units report) without a figure for the metric's last finished period."""
+    office and leaders read, units report) without a figure for the metric's last finished period. Only
+    the metrics reported by hand: those an active source system sends are not the person's to enter."""
     allowed = scope(user, "add", Observation)
     if allowed is EVERYTHING or not allowed:
         return []
     units = list(Unit.objects.current().filter(pk__in=allowed).exclude(kind="province"))
-    metrics = list(Metric.objects.all())
+    metrics = list(Metric.objects.exclude(source_systems__is_active=True))
     due_period = {m.pk: periods.previous(periods.key_for(today, m.frequency)) for m in metrics}
     entered = set(Observation.objects.filter(is_preferred=True, unit__in=units, period__in=set(due_period.values()))
                   .values_list("metric_id", "unit_id", "period"))
