@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import Message, choice_label, number
+from dxboard.core.i18n import Message, choice_label, named, number
 from dxboard.core.notify import notify
 from dxboard.units.models import Unit
 
@@ -375,7 +375,8 @@ def check_alerts_for(observations: list[Observation]) -> int:
         officers = [m.user for m in Membership.objects.filter(unit=alert.unit, role=Role.OFFICER)
                     .select_related("user")]
         metric = alert.rule.metric
-        params = {"metric": metric.name, "unit": alert.unit.name, "period": periods.label(alert.period),
+        params = {"metric": named(metric.name, metric.name_en), "unit": named(alert.unit.name, alert.unit.name_en),
+                  "period": periods.label(alert.period),
                   "value": _figure(metric, alert.value), "threshold": _figure(metric, alert.threshold)}
         notify(officers + office,
                _msg(gettext_noop("Off track: %(metric)s, %(unit)s, %(period)s"), params),

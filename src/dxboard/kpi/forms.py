@@ -59,6 +59,7 @@ class MetricForm(forms.ModelForm):
         fields = ["code", "name", "name_en", "definition", "kind", "numerator_label", "denominator_label",
                   "unit_label", "direction", "frequency", "unit_kinds", "source_system", "time_aggregation",
                   "source_order", "is_published", "position"]
+        labels = {"position": _("Position in the lists")}
 
     def __init__(self, *args, **kwargs):
         from dxboard.units.models import UnitKind
@@ -108,6 +109,7 @@ class PullEndpointForm(forms.ModelForm):
     class Meta:
         model = PullEndpoint
         fields = ["source", "url", "every_minutes", "is_active"]
+        labels = {"source": _("Source system")}
 
     def clean_url(self):
         url = self.cleaned_data["url"]

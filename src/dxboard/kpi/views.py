@@ -30,7 +30,7 @@ from .forms import (
     TargetFormSet,
     UploadForm,
 )
-from .models import Alert, AlertRule, FetchLog, Metric, Observation, PullEndpoint, SourceSystem
+from .models import MANUAL, UPLOAD, Alert, AlertRule, FetchLog, Metric, Observation, PullEndpoint, SourceSystem
 
 SESSION_KEY = "kpi-upload"
 
@@ -273,7 +273,11 @@ def history(request):
     queryset = Observation.objects.restrict(request.user).select_related("metric", "unit", "entered_by") \
         .order_by("metric__code", "unit__code", "-period_start", "-pk")
     filterset = ObservationFilterSet(request.GET or None, queryset=queryset)
-    rows = filterset.qs[:500] if filterset.is_valid() else Observation.objects.none()
+    rows = list(filterset.qs[:500]) if filterset.is_valid() else []
+    names = {MANUAL: _("Manual entry"), UPLOAD: _("File upload"),
+             **dict(SourceSystem.objects.values_list("code", "name"))}
+    for o in rows:
+        o.source_name = names.get(o.source, o.source)
     return render(request, "kpi/history.html", {"filterset": filterset, "rows": rows})
 
 
@@ -288,7 +292,7 @@ def source_edit(request, pk):
                                    metrics=form.cleaned_data["metrics"])
         messages.success(request, _("Saved."))
         return redirect("kpi:sources")
-    return render(request, "kpi/edit.html", {"form": form, "title": _("Source system %(code)s") % {"code": system.code},
+    return render(request, "kpi/edit.html", {"form": form, "title": _("Source system %(name)s") % {"name": system.name},
                                              "back": "kpi:sources"})
 
 

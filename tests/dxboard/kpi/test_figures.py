@@ -150,14 +150,15 @@ def test_home_panel_lists_the_figures_due(tree, personas, login):
 
 
 def test_an_alert_is_told_in_the_readers_language(tree, personas):
-    metric = make_metric(name="Tỷ lệ đúng hạn")
+    metric = make_metric(name="Tỷ lệ đúng hạn", name_en="On-time share")
     Target.objects.create(metric=metric, year=2026, unit_kind="commune", value=0.8)
     AlertRule.objects.create(metric=metric)
     obs(metric, tree["B"], "2026-W02", 5, 10)
     note = Notification.objects.filter(user=personas["officer_b"]).get()
     subject, body = str(note.subject), str(note.body)
     assert "tuần 2/2026" in subject + body and "2026-W02" not in subject + body and "T_RATE" not in subject
-    assert "50,0 %" in body and "80,0 %" in body
+    assert "50,0 %" in body and "80,0 %" in body and "Tỷ lệ đúng hạn" in body and "On-time" not in body
     with translation.override("en"):
         english = str(note.shown_subject) + str(note.shown_body)
     assert "week 2, 2026" in english and "50.0 %" in english and "tuần" not in english
+    assert "On-time share" in english and "Tỷ lệ" not in english
