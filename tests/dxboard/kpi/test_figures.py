@@ -129,7 +129,9 @@ def test_the_metric_export_series_of_a_score(case, personas, login):
 
 
 def test_the_api_series_of_a_score(case, client):
-    points = client.get("/api/v1/kpi/series/?metric=T_SCORE").json()["points"]
+    answer = client.get("/api/v1/kpi/series/?metric=T_SCORE").json()
+    points = answer["points"]
+    assert answer["kind"] == "score"
     assert [p["value"] for p in points] == [pytest.approx((70 + 90 + 86) / 3), pytest.approx((80 + 90) / 2)]
 
 
