@@ -353,7 +353,9 @@ def alert_rules(request):
         actions.save_alert_rule(acting_user=request.user, rule=form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect("kpi:alert-rules")
-    rows = AlertRule.objects.select_related("metric").order_by("metric__position", "metric__code", "pk")
+    rows = list(AlertRule.objects.select_related("metric").order_by("metric__position", "metric__code", "pk"))
+    for rule in rows:
+        rule.threshold_shown = None if rule.threshold is None else fmt(rule.metric, rule.threshold)
     return render(request, "kpi/alert_rules.html", {"form": form, "rows": rows})
 
 
