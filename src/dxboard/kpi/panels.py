@@ -40,7 +40,8 @@ def home_panels(request) -> list[Panel]:
     today = timezone.localdate()
     due = due_figures(user, today)
     since = timezone.now() - datetime.timedelta(days=ALERT_DAYS)
-    alerts = Alert.objects.restrict(user).filter(created__gte=since).select_related("rule__metric", "unit")
+    alerts = Alert.objects.restrict(user).filter(created__gte=since).select_related("rule__metric", "unit") \
+        .order_by("-period", "-created")  # the latest periods first
     alert_count = alerts.count()
     if not due and not alert_count:
         return []

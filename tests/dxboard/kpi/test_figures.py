@@ -164,3 +164,13 @@ def test_an_alert_is_told_in_the_readers_language(tree, personas):
         english = str(note.shown_subject) + str(note.shown_body)
     assert "week 2, 2026" in english and "50.0 %" in english and "tuần" not in english
     assert "On-time share" in english and "Tỷ lệ" not in english
+
+
+def test_unit_names_in_the_page_language(case, tree, personas, login):
+    tree["B"].name_en = "Kinh Bac Ward"
+    tree["B"].save()
+    client = login(personas["admin"])
+    assert "Phường Kinh Bắc" in client.get("/kpi/league/?metric=T_SCORE&week=2026-W03").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    table = client.get("/kpi/league/?metric=T_SCORE&week=2026-W03").content.decode().split('id="kpi-league"')[1]
+    assert "Kinh Bac Ward" in table and "Phường Kinh Bắc" not in table

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 from .. import periods
 
@@ -18,3 +19,11 @@ def may_enter_figures(user) -> bool:
 def period_label(key) -> str:
     """A period key in words in the page's language (periods.label)."""
     return str(periods.label(key))
+
+
+@register.filter
+def local_name(record) -> str:
+    """A unit's (or any named record's) name in the page's language: its English name on English pages when
+    it has one."""
+    english = getattr(record, "name_en", "")
+    return english if english and (get_language() or "").startswith("en") else record.name
