@@ -234,7 +234,7 @@ class Observation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric.code} {self.unit_id} {self.period}"
+        return f"{self.metric.label()} — {self.unit} — {periods.label(self.period)}"
 
     @staticmethod
     def compute_value(numerator, denominator):
@@ -280,7 +280,7 @@ class AlertRule(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     def __str__(self) -> str:
-        return f"{self.metric.code} < {self.threshold if self.threshold is not None else 'target'}"
+        return self.metric.label()
 
 
 class Alert(models.Model):
@@ -300,4 +300,4 @@ class Alert(models.Model):
         constraints = [models.UniqueConstraint(fields=["rule", "unit", "period"], name="kpi_alert_once")]
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.unit_id} {self.period}"
+        return f"{self.rule} — {self.unit} — {periods.label(self.period)}"
