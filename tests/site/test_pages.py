@@ -15,7 +15,7 @@ REPORTS = Path("var/site-report")
 
 # Strings people typed, or official names, shown as they are on pages of either language: (table, column).
 DATA = [
-    ("units_unit", "name"), ("units_unit", "short_name"), ("units_unit", "code"),
+    ("units_unit", "name"), ("units_unit", "name_en"), ("units_unit", "short_name"), ("units_unit", "code"),
     ("units_unitsuccession", "legal_basis"), ("auth_user", "first_name"), ("auth_user", "last_name"),
     ("auth_user", "username"), ("accounts_membership", "title"),
     ("index_campaign", "name"), ("index_evidence", "summary"), ("index_evidence", "document_number"),

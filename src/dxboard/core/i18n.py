@@ -42,6 +42,20 @@ def number(value, decimals: int | None = None):
     return _lazy_number(value, decimals)
 
 
+def _named(names: dict) -> str:
+    code = (translation.get_language() or "vi").split("-")[0]
+    return names.get(code) or names.get("vi") or next(iter(names.values()), "")
+
+
+_lazy_named = lazy(_named, str)
+
+
+def named(vi: str, en: str = ""):
+    """A record's own name for a Message parameter, in its reader's language: the English name (`name_en`)
+    on English pages when there is one, the Vietnamese name otherwise (the name of a metric, a unit)."""
+    return _lazy_named({"vi": vi, **({"en": en} if en else {})})
+
+
 def written(value):
     """A parameter as the active language writes it: lazy texts and messages translated, datetimes in the
     platform's time zone, dates in the language's format (numbers are formatted by their callers)."""
@@ -58,8 +72,8 @@ def written(value):
 
 def freeze(text):
     """A text as JSON that `thaw` makes a lazy text of again, so that a stored notification is read in the
-    language of whoever reads it later. Messages, lazy labels, numbers, dates and plain text (what a person
-    typed stays as typed)."""
+    language of whoever reads it later. Messages, lazy labels, numbers, names (`named`), dates and plain text
+    (what a person typed stays as typed)."""
     if not isinstance(text, Promise):
         if isinstance(text, datetime.datetime):
             return {"datetime": text.isoformat()}
@@ -71,6 +85,8 @@ def freeze(text):
         return {"msgid": args[0], "params": {k: freeze(v) for k, v in args[1].items()}}
     if func is _number:
         return {"number": args[0], "decimals": args[1]}
+    if func is _named:
+        return {"names": args[0]}
     if func is gettext:
         return {"label": args[0]}
     return str(text)
@@ -83,6 +99,8 @@ def thaw(data):
         return Message(data["msgid"], {k: thaw(v) for k, v in data["params"].items()})
     if "number" in data:
         return number(data["number"], data["decimals"])
+    if "names" in data:
+        return _lazy_named(data["names"])
     if "label" in data:
         return gettext_lazy(data["label"])
     if "datetime" in data:

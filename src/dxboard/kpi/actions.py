@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import Message
+from dxboard.core.i18n import Message, choice_label, named, number
 from dxboard.core.notify import notify
 from dxboard.units.models import Unit
 
@@ -110,10 +110,11 @@ def validate(rows: list[dict], *, allowed_metrics=None, user=None, first_row: in
             frequency = start = end = None
         if metric is not None and frequency is not None and frequency != metric.frequency:
             errors.append((i, _msg(gettext_noop("Metric %(code)s is reported %(frequency)s, not “%(value)s”."),
-                                   {"code": metric.code, "frequency": metric.frequency, "value": period})))
+                                   {"code": metric.code, "frequency": choice_label(metric, "frequency"),
+                                    "value": period})))
         if metric is not None and unit is not None and metric.unit_kinds and unit.kind not in metric.unit_kinds:
             errors.append((i, _msg(gettext_noop("Metric %(code)s is not reported by a unit of kind %(kind)s."),
-                                   {"code": metric.code, "kind": unit.kind})))
+                                   {"code": metric.code, "kind": choice_label(unit, "kind")})))
         num = _number(raw.get("numerator"), "numerator", errors, i)
         is_rate = metric is not None and metric.is_rate
         den = _number(raw.get("denominator"), "denominator", errors, i, required=is_rate)
@@ -342,6 +343,13 @@ def _threshold(rule: AlertRule, unit: Unit, start: datetime.date) -> float | Non
     return target.value if target else None
 
 
+def _figure(metric: Metric, value: float):
+    """A value for a notification, written in its reader's language (a rate in percent)."""
+    if metric.is_rate:
+        return _msg(gettext_noop("%(percent)s %%"), {"percent": number(value * 100, 1)})
+    return number(value, 0 if float(value).is_integer() else 1)
+
+
 def check_alerts_for(observations: list[Observation]) -> int:
     """Raise an alert (once per rule × unit × period) for every new value off track, and notify the
     unit's officers and the standing office. Returns the number of alerts raised."""
@@ -367,14 +375,13 @@ def check_alerts_for(observations: list[Observation]) -> int:
         officers = [m.user for m in Membership.objects.filter(unit=alert.unit, role=Role.OFFICER)
                     .select_related("user")]
         metric = alert.rule.metric
-        shown = (f"{alert.value:.1%}", f"{alert.threshold:.1%}") if metric.is_rate else (
-            f"{alert.value:g}", f"{alert.threshold:g}")
+        params = {"metric": named(metric.name, metric.name_en), "unit": named(alert.unit.name, alert.unit.name_en),
+                  "period": periods.label(alert.period),
+                  "value": _figure(metric, alert.value), "threshold": _figure(metric, alert.threshold)}
         notify(officers + office,
-               f"[KPI] {metric.code} {alert.unit.name} {alert.period}: {shown[0]} / {shown[1]}",
+               _msg(gettext_noop("Off track: %(metric)s, %(unit)s, %(period)s"), params),
                _msg(gettext_noop(
-                   "%(metric)s of %(unit)s for %(period)s is off track: %(value)s against %(threshold)s."),
-                    {"metric": metric.name, "unit": alert.unit.name, "period": alert.period, "value": shown[0],
-                     "threshold": shown[1]}),
+                   "%(metric)s of %(unit)s for %(period)s is off track: %(value)s against %(threshold)s."), params),
                reverse("kpi:unit", args=[alert.unit.code]))
         record(actor=None, action="kpi.alert.raise", obj=alert, after={"metric": metric.code, "period": alert.period,
                                                                       "value": alert.value})

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import formats
 from django.utils.safestring import mark_safe
 
 from dxboard.accounts.models import Role
 from dxboard.accounts.permissions import EVERYTHING, is_admin, roles, scope
 from dxboard.units.models import Unit
 
-from . import rollup
+from . import periods, rollup
 from .models import Metric, Observation
 
 TREND_POINTS = 12
@@ -43,12 +44,13 @@ def sparkline(values: list[float | None], width: int = 120, height: int = 28) ->
 
 
 def fmt(metric: Metric, value) -> str:
+    """A figure as the page's language writes it: a rate in percent, a count or score as a number."""
     if value is None:
         return "—"
     if metric.is_rate:
-        return f"{value * 100:.1f} %".replace(".", ",")
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(",0", "") if value % 1 else \
-        f"{value:,.0f}".replace(",", ".")
+        return f"{formats.number_format(round(value * 100, 1), 1, use_l10n=True)} %"  # it cuts, not rounds
+    decimals = 0 if float(value).is_integer() else 1
+    return formats.number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
 
 
 def _window(metric: Metric, today: datetime.date, unit=None) -> tuple[datetime.date, datetime.date]:
@@ -89,6 +91,7 @@ def overview_rows(user, today: datetime.date) -> list[dict]:
                 if fig.value is not None and t is not None and not metric.better(fig.value, t.value):
                     off.append(units[uid])
         rows.append({"metric": metric, "value": last.value, "figure": last, "shown": fmt(metric, last.value),
+                     "period_key": periods.key_for(last_start, metric.frequency),
                      "target": target, "target_shown": fmt(metric, target.value) if target else "—",
                      "status": _status(metric, last.value, target), "period": last_start, "series": series,
                      "spark": sparkline([f.value for f in series.values()]),

@@ -86,6 +86,14 @@ METRICS = [
      dict.fromkeys(range(2023, 2027), 1.0), QD749),
 ]
 
+# What each metric is (models.Kind): how units add up. Every metric with a denominator is a rate.
+KINDS = {"EDOC_COUNT": "count", "FEEDBACK_RECEIVED": "count", "SERVICE_INDEX": "score"}
+
+
+def kind_of(code: str, denominator_label: str) -> str:
+    return KINDS.get(code) or ("rate" if denominator_label else "count")
+
+
 # Metrics checked against their target by default (alert when a unit's value falls below it).
 ALERTED = ["SIGN_SHARE", "WORKFILE_SHARE", "TTHC_ONTIME", "FEEDBACK_ONTIME"]
 
@@ -93,13 +101,16 @@ ALERTED = ["SIGN_SHARE", "WORKFILE_SHARE", "TTHC_ONTIME", "FEEDBACK_ONTIME"]
 def load_defaults(Metric, Target, AlertRule) -> int:  # noqa: N803 — models passed in (data migration)
     """Create the shipped metrics that do not exist yet; returns how many were created."""
     made = 0
+    # Migrations before 0006 load the defaults into a metric table without a kind (0006 sets it).
+    has_kind = any(f.name == "kind" for f in Metric._meta.get_fields())
     for position, (code, name, name_en, num, den, unit, freq, kinds, system, how, direction, targets,
                    document) in enumerate(METRICS):
         metric, created = Metric.objects.get_or_create(code=code, defaults={
             "name": name, "name_en": name_en, "numerator_label": num, "denominator_label": den,
             "unit_label": unit, "frequency": freq, "unit_kinds": kinds, "source_system": system,
             "time_aggregation": how, "direction": direction, "position": position * 10,
-            "definition": f"{num}" + (f" / {den}" if den else "")})
+            "definition": f"{num}" + (f" / {den}" if den else ""),
+            **({"kind": kind_of(code, den)} if has_kind else {})})
         if not created:
             continue
         made += 1

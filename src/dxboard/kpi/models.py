@@ -3,7 +3,8 @@ systems that push or are pulled, the observations (one per metric × unit × per
 value kept on correction), and alert rules with the alerts they raised.
 
 A rate is always stored as numerator and denominator; `value` is derived (numerator / denominator, or
-the numerator for a count or a score). Roll-ups sum numerators and denominators (rollup.py).
+the numerator for a count or a score). A metric's kind says how units add up (rollup.py): a rate is
+Σ numerators / Σ denominators, a count a sum, a score (an index on a 0–100 scale) the mean of the units.
 
 Row permissions: observations and alerts belong to their unit (`unit_path = "unit"`); definitions,
 source systems and pull endpoints belong to the standing office (admin writes; everyone signed in reads
@@ -16,6 +17,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dxboard.core.querysets import RestrictedQuerySet
@@ -35,6 +37,31 @@ class Direction(models.TextChoices):
     DOWN = "down", _("Lower is better")
 
 
+class Kind(models.TextChoices):
+    """What a figure is, hence how the figures of several units (or periods) make one."""
+
+    RATE = "rate", _("Rate")
+    COUNT = "count", _("Count")
+    SCORE = "score", _("Score or index")
+
+
+# How the province's figure is made of its units', in words for the metric's page.
+PROVINCE_BASIS = {
+    Kind.RATE: _("Sum of the units' numerators / sum of their denominators"),
+    Kind.COUNT: _("Sum of the units' figures"),
+    Kind.SCORE: _("Arithmetic mean of the units' scores (each unit weighs the same)"),
+}
+
+
+# How a span of periods (a year out of weeks) is made of its periods, in words.
+OVER_TIME_BASIS = {
+    ("sum", Kind.RATE): _("Sum of the periods' numerators / sum of their denominators"),
+    ("sum", Kind.COUNT): _("Sum of the periods' figures"),
+    ("last", None): _("The latest period's figure"),
+    ("mean", None): _("Arithmetic mean of the periods' figures"),
+}
+
+
 class Aggregation(models.TextChoices):
     """How a unit's series is summarised over a span of time."""
 
@@ -51,6 +78,8 @@ class Metric(models.Model):
     numerator_label = models.CharField(_("numerator"), max_length=300)
     denominator_label = models.CharField(_("denominator"), max_length=300, blank=True,
                                          help_text=_("Empty for a count or a score."))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.RATE,
+                            help_text=_("A rate has a denominator; a count and a score have none."))
     unit_label = models.CharField(_("unit of measure"), max_length=40, default="%")
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.UP)
     frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY)
@@ -69,11 +98,32 @@ class Metric(models.Model):
         verbose_name = _("metric")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.label()
 
     @property
     def is_rate(self) -> bool:
-        return bool(self.denominator_label)
+        return self.kind == Kind.RATE
+
+    @property
+    def province_basis(self):
+        """How the province's figure is made of its units', in words."""
+        return PROVINCE_BASIS[self.kind]
+
+    @property
+    def over_time(self) -> str:
+        """The aggregation over time actually used: scores are never added up over periods."""
+        if self.kind == Kind.SCORE and self.time_aggregation == Aggregation.SUM:
+            return Aggregation.MEAN
+        return self.time_aggregation
+
+    @property
+    def over_time_basis(self):
+        how = self.over_time
+        return OVER_TIME_BASIS.get((how, self.kind)) or OVER_TIME_BASIS[(how, None)]
+
+    def label(self):
+        """The metric's name in the reader's language (the English one, when there is one, on English pages)."""
+        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name
 
     def better(self, value: float, than: float) -> bool:
         """Is `value` at least as good as `than`?"""
@@ -184,7 +234,7 @@ class Observation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric.code} {self.unit_id} {self.period}"
+        return f"{self.metric.label()} — {self.unit} — {periods.label(self.period)}"
 
     @staticmethod
     def compute_value(numerator, denominator):
@@ -230,7 +280,7 @@ class AlertRule(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     def __str__(self) -> str:
-        return f"{self.metric.code} < {self.threshold if self.threshold is not None else 'target'}"
+        return self.metric.label()
 
 
 class Alert(models.Model):
@@ -250,4 +300,4 @@ class Alert(models.Model):
         constraints = [models.UniqueConstraint(fields=["rule", "unit", "period"], name="kpi_alert_once")]
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.unit_id} {self.period}"
+        return f"{self.rule} — {self.unit} — {periods.label(self.period)}"

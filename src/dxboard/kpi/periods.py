@@ -4,6 +4,10 @@ quarterly `2026-Q1`, yearly `2026`. A key names its start and end days."""
 import datetime
 import re
 
+from django.utils.translation import gettext_noop
+
+from dxboard.core.i18n import Message
+
 WEEKLY, MONTHLY, QUARTERLY, YEARLY = "weekly", "monthly", "quarterly", "yearly"
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
@@ -57,3 +61,38 @@ def year_range(period: str) -> tuple[datetime.date, datetime.date]:
     """The days a campaign period covers: a year (2026) or a month (2026-06)."""
     _f, start, end = parse(period)
     return start, end
+
+
+# One msgid per month: English writes "November 2026", Vietnamese "tháng 11/2026".
+_MONTHS = [gettext_noop("January %(year)s"), gettext_noop("February %(year)s"), gettext_noop("March %(year)s"),
+           gettext_noop("April %(year)s"), gettext_noop("May %(year)s"), gettext_noop("June %(year)s"),
+           gettext_noop("July %(year)s"), gettext_noop("August %(year)s"), gettext_noop("September %(year)s"),
+           gettext_noop("October %(year)s"), gettext_noop("November %(year)s"), gettext_noop("December %(year)s")]
+
+
+def label(key):
+    """A period key in words, in the reader's language ("tuần 48/2026", "week 48, 2026"; "tháng 11/2026",
+    "November 2026"; "quý 3/2026"; "năm 2026"): a Message, so a stored notification keeps it readable in
+    either language. A key that is no period is returned as it is."""
+    try:
+        frequency, start, _end = parse(key)
+    except ValueError:
+        return key
+    if frequency == WEEKLY:
+        year, week, _d = start.isocalendar()
+        return Message(gettext_noop("week %(week)s, %(year)s"), {"week": week, "year": year})
+    if frequency == MONTHLY:
+        return Message(_MONTHS[start.month - 1], {"year": start.year})
+    if frequency == QUARTERLY:
+        return Message(gettext_noop("quarter %(quarter)s, %(year)s"),
+                       {"quarter": (start.month - 1) // 3 + 1, "year": start.year})
+    return Message(gettext_noop("year %(year)s"), {"year": start.year})
+
+
+def recent(frequency: str, day: datetime.date, count: int) -> list[str]:
+    """The keys of the `count` periods of `frequency` up to the one holding `day`, latest first (the
+    choices of a period picker)."""
+    keys = [key_for(day, frequency)]
+    while len(keys) < count:
+        keys.append(previous(keys[-1]))
+    return keys

@@ -1,8 +1,11 @@
-"""Roll-ups of a metric across units and over time, from numerators and denominators.
+"""Roll-ups of a metric across units and over time, by the metric's kind (models.Kind).
 
-The province's rate is Σ numerators / Σ denominators over its units, never the mean of the units'
-rates. Over time a unit's series is summarised by the metric's aggregation: rate of sums (flows:
-documents, applications), last value (stocks: share of officials holding a signature) or mean.
+Across units (the province, a unit kind): a rate is Σ numerators / Σ denominators of the units, never
+the mean of their rates; a count is the sum of the units' counts; a score (an index on a 0–100 scale) is
+the arithmetic mean of the units' scores, unweighted — adding scores up is meaningless. Over time a
+unit's series is summarised by the metric's aggregation: rate of sums (flows: documents, applications),
+last value (stocks: share of officials holding a signature) or mean (scores are never summed over time).
+`combine` is the one rule across units; every page, export, API and panel reads figures from here.
 
 Pure functions work on lists of (numerator, denominator) pairs — denominator None for counts and
 scores; the queryset versions push the sums into the database (index `kpi_obs_preferred`); they read
@@ -15,7 +18,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Avg, Count, Sum
+
+RATE, COUNT, SCORE = "rate", "count", "score"
 
 
 @dataclass(frozen=True)
@@ -31,13 +36,22 @@ class Figure:
         return self.numerator / self.denominator if self.denominator else None
 
 
-def combine(pairs: Iterable[tuple[float, float | None]], *, rate: bool = True) -> Figure | None:
-    """Σ numerators / Σ denominators (a rate), or Σ numerators (a count). None for no data."""
+def _mean(values: list[float], count: int) -> Figure | None:
+    return Figure(sum(values) / len(values), None, count) if values else None
+
+
+def combine(pairs: Iterable[tuple[float, float | None]], kind: str = RATE) -> Figure | None:
+    """Several units' figures (numerator, denominator) of one span as one, by the metric's `kind`:
+    Σ numerators / Σ denominators (rate), Σ numerators (count), the mean of the values (score; also a
+    rate whose units' figures are already means over time, without denominators). None for no data."""
     pairs = list(pairs)
     if not pairs:
         return None
+    if kind == SCORE or (kind == RATE and any(d is None for _n, d in pairs)):
+        values = [v for v in (Figure(n, d).value for n, d in pairs) if v is not None]
+        return _mean(values, len(pairs))
     num = sum(p[0] for p in pairs)
-    if not rate:
+    if kind == COUNT:
         return Figure(num, None, len(pairs))
     return Figure(num, sum(p[1] or 0 for p in pairs), len(pairs))
 
@@ -52,34 +66,27 @@ def over_time(series: list[tuple[object, float, float | None]], how: str, *, rat
         return Figure(num, den if rate else None, 1)
     if how == "mean":
         values = [Figure(n, d if rate else None).value for _p, n, d in series]
-        values = [v for v in values if v is not None]
-        if not values:
-            return None
-        return Figure(sum(values) / len(values), None, len(values))
-    return combine([(n, d) for _p, n, d in series], rate=rate)
+        return _mean([v for v in values if v is not None], len(series))
+    return combine([(n, d) for _p, n, d in series], RATE if rate else COUNT)
 
 
-def across_units(rows: Iterable[tuple[object, object, float, float | None]], how: str = "sum", *,
-                 rate: bool = True) -> Figure | None:
+def across_units(rows: Iterable[tuple[object, object, float, float | None]], how: str = "sum",
+                 kind: str = RATE) -> Figure | None:
     """Province figure from rows (unit, period_start, numerator, denominator) over a span: each unit's
-    series summarised by `how`, then Σ over units (for `mean`, the mean of the units' means)."""
+    series summarised over time by `how`, then the units combined by `kind`."""
     by_unit: dict = defaultdict(list)
     for unit, start, num, den in rows:
         by_unit[unit].append((start, num, den))
-    figures = [f for f in (over_time(s, how, rate=rate) for s in by_unit.values()) if f is not None]
-    if not figures:
-        return None
-    if how == "mean":
-        return Figure(sum(f.numerator for f in figures) / len(figures), None, len(figures))
-    return combine([(f.numerator, f.denominator) for f in figures], rate=rate)
+    figures = [f for f in (over_time(s, how, rate=kind == RATE) for s in by_unit.values()) if f is not None]
+    return combine([(f.numerator, f.denominator) for f in figures], kind)
 
 
-def by_period(rows: Iterable[tuple[object, float, float | None]], *, rate: bool = True) -> dict:
+def by_period(rows: Iterable[tuple[object, float, float | None]], kind: str = RATE) -> dict:
     """{period_start: Figure} from rows (period_start, numerator, denominator) of many units."""
     grouped: dict = defaultdict(list)
     for start, num, den in rows:
         grouped[start].append((num, den))
-    return {k: combine(v, rate=rate) for k, v in sorted(grouped.items(), key=lambda kv: kv[0])}
+    return {k: combine(v, kind) for k, v in sorted(grouped.items(), key=lambda kv: kv[0])}
 
 
 # --- queryset versions -------------------------------------------------------------------------------
@@ -102,33 +109,42 @@ def counted(metric, start=None, end=None, *, unit_kind: str | None = None, units
     return qs
 
 
+def _sums(metric) -> dict:
+    """The database's version of `combine` for one period's rows: sums, or the mean for a score."""
+    n = Avg("numerator") if metric.kind == SCORE else Sum("numerator")
+    return {"n": n, "d": Sum("denominator"), "c": Count("numerator")}
+
+
+def _figure(metric, row) -> Figure:
+    return Figure(row["n"], row["d"] if metric.is_rate else None, row["c"])
+
+
 def series(metric, start=None, end=None, **filters) -> dict:
-    """{period_start: Figure}: the province (or a unit kind's) rate per period, summed in the database."""
-    rows = (counted(metric, start, end, **filters).values("period_start")
-            .annotate(n=Sum("numerator"), d=Sum("denominator"), c=Count("numerator")).order_by("period_start"))
-    return {r["period_start"]: Figure(r["n"], r["d"] if metric.is_rate else None, r["c"]) for r in rows}
+    """{period_start: Figure}: the province (or a unit kind's) figure per period, by the metric's kind,
+    computed in the database."""
+    rows = (counted(metric, start, end, **filters).values("period_start").annotate(**_sums(metric))
+            .order_by("period_start"))
+    return {r["period_start"]: _figure(metric, r) for r in rows}
 
 
 def province(metric, start=None, end=None, **filters) -> Figure | None:
-    """One figure for the span. Rate of sums is one SUM query; last/mean read per-unit series."""
-    how = metric.time_aggregation
+    """One figure for the span: each unit's series over time by the metric's aggregation, then the units
+    by its kind. A rate or count of sums is one SUM query (index-only); the others read per-unit series."""
+    how = metric.over_time
     if how == "sum":
-        row = counted(metric, start, end, **filters).aggregate(n=Sum("numerator"), d=Sum("denominator"),
-                                                                c=Count("numerator"))  # index-only
-        if not row["c"]:
-            return None
-        return Figure(row["n"], row["d"] if metric.is_rate else None, row["c"])
+        row = counted(metric, start, end, **filters).aggregate(**_sums(metric))
+        return _figure(metric, row) if row["c"] else None
     rows = counted(metric, start, end, **filters).values_list("unit_id", "period_start", "numerator", "denominator")
-    return across_units(rows, how, rate=metric.is_rate)
+    return across_units(rows, how, metric.kind)
 
 
 def per_unit(metric, start=None, end=None, **filters) -> dict:
-    """{unit_id: Figure}: each unit's figure over the span, by the metric's aggregation."""
-    how = metric.time_aggregation
+    """{unit_id: Figure}: each unit's figure over the span, by the metric's aggregation over time."""
+    how = metric.over_time
     if how == "sum":
         rows = (counted(metric, start, end, **filters).values("unit_id")
                 .annotate(n=Sum("numerator"), d=Sum("denominator"), c=Count("numerator")))
-        return {r["unit_id"]: Figure(r["n"], r["d"] if metric.is_rate else None, r["c"]) for r in rows}
+        return {r["unit_id"]: _figure(metric, r) for r in rows}
     grouped: dict = defaultdict(list)
     for unit_id, start_, num, den in counted(metric, start, end, **filters).values_list(
             "unit_id", "period_start", "numerator", "denominator"):

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dxboard.accounts.permissions import is_admin
 from dxboard.core.uploads import UploadError
-from dxboard.units.models import Unit
+from dxboard.units.models import Unit, UnitKind
 
 from . import actions, dashboards, exports, feedback_feed, periods, rollup, upload
 from .dashboards import _reader, _status, _visible_units, _window, fmt, sparkline
@@ -30,7 +30,7 @@ from .forms import (
     TargetFormSet,
     UploadForm,
 )
-from .models import Alert, AlertRule, FetchLog, Metric, Observation, PullEndpoint, SourceSystem
+from .models import MANUAL, UPLOAD, Alert, AlertRule, FetchLog, Metric, Observation, PullEndpoint, SourceSystem
 
 SESSION_KEY = "kpi-upload"
 
@@ -83,7 +83,14 @@ def metric_page(request, code):
     data = dashboards.metric_data(metric, request.user, timezone.localdate())
     return render(request, "kpi/metric.html", {
         **data, "metric": metric, "spark": sparkline([p["figure"].value for p in data["points"]], width=480, height=80),
-        "targets": metric.targets.all(), "may_edit": is_admin(request.user)})
+        "targets": _targets_shown(metric), "may_edit": is_admin(request.user)})
+
+
+def _targets_shown(metric) -> list[dict]:
+    """The metric's targets as the page shows them: the unit kind by its label, the value as the figures."""
+    kinds = dict(UnitKind.choices)
+    return [{"year": t.year, "unit_kind": t.unit_kind, "kind_label": kinds.get(t.unit_kind, t.unit_kind),
+             "shown": fmt(metric, t.value)} for t in metric.targets.all()]
 
 
 @login_required
@@ -123,7 +130,14 @@ def league(request):
                      (value - old.value) * (100 if metric.is_rate else 1),
                      "rank_change": None if uid not in rank_before else rank_before[uid] - rank})
     return render(request, "kpi/league.html", {"metric": metric, "metrics": metrics, "week": week,
+                                               "weeks": _weeks_with_data(metric, week),
                                                "previous": periods.key_for(prev_start, "weekly"), "rows": rows})
+
+
+def _weeks_with_data(metric, week: str) -> list[str]:
+    """The weeks the league can show (those with figures, latest first), for the week picker."""
+    weeks = list(rollup.counted(metric).order_by("-period_start").values_list("period", flat=True).distinct()[:52])
+    return weeks if week in weeks else [week, *weeks]
 
 
 @login_required
@@ -259,7 +273,11 @@ def history(request):
     queryset = Observation.objects.restrict(request.user).select_related("metric", "unit", "entered_by") \
         .order_by("metric__code", "unit__code", "-period_start", "-pk")
     filterset = ObservationFilterSet(request.GET or None, queryset=queryset)
-    rows = filterset.qs[:500] if filterset.is_valid() else Observation.objects.none()
+    rows = list(filterset.qs[:500]) if filterset.is_valid() else []
+    names = {MANUAL: _("Manual entry"), UPLOAD: _("File upload"),
+             **dict(SourceSystem.objects.values_list("code", "name"))}
+    for o in rows:
+        o.source_name = names.get(o.source, o.source)
     return render(request, "kpi/history.html", {"filterset": filterset, "rows": rows})
 
 
@@ -274,7 +292,7 @@ def source_edit(request, pk):
                                    metrics=form.cleaned_data["metrics"])
         messages.success(request, _("Saved."))
         return redirect("kpi:sources")
-    return render(request, "kpi/edit.html", {"form": form, "title": _("Source system %(code)s") % {"code": system.code},
+    return render(request, "kpi/edit.html", {"form": form, "title": _("Source system %(name)s") % {"name": system.name},
                                              "back": "kpi:sources"})
 
 
@@ -335,7 +353,9 @@ def alert_rules(request):
         actions.save_alert_rule(acting_user=request.user, rule=form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect("kpi:alert-rules")
-    rows = AlertRule.objects.select_related("metric").order_by("metric__position", "metric__code", "pk")
+    rows = list(AlertRule.objects.select_related("metric").order_by("metric__position", "metric__code", "pk"))
+    for rule in rows:
+        rule.threshold_shown = None if rule.threshold is None else fmt(rule.metric, rule.threshold)
     return render(request, "kpi/alert_rules.html", {"form": form, "rows": rows})
 
 
@@ -361,7 +381,12 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def overview_export(request, fmt):
     """The province overview as XLSX or DOCX (the figures of the page)."""
     today = timezone.localdate()
-    rows = dashboards.overview_rows(request.user, today)
+    with translation.override("vi"):  # an administrative document, in Vietnamese whatever the page's language
+        return _overview_file(request.user, today, fmt)
+
+
+def _overview_file(user, today, fmt) -> HttpResponse:
+    rows = dashboards.overview_rows(user, today)
     if fmt == "xlsx":
         return _download(exports.overview_xlsx(rows, today), exports.XLSX, f"kpi-tong-quan-{today:%Y%m%d}.xlsx")
     return _download(exports.overview_docx(rows, today), exports.DOCX, f"kpi-tong-quan-{today:%Y%m%d}.docx")
@@ -372,7 +397,12 @@ def metric_export(request, code, fmt):
     """A metric's page as XLSX or DOCX: province series, units ranked (those the person may see)."""
     metric = get_object_or_404(Metric.objects.prefetch_related("targets"), code=code)
     today = timezone.localdate()
-    data = dashboards.metric_data(metric, request.user, today)
+    with translation.override("vi"):  # an administrative document, in Vietnamese whatever the page's language
+        return _metric_file(metric, request.user, today, fmt)
+
+
+def _metric_file(metric, user, today, fmt) -> HttpResponse:
+    data = dashboards.metric_data(metric, user, today)
     if fmt == "xlsx":
         return _download(exports.metric_xlsx(metric, data, today), exports.XLSX, f"kpi-{metric.code}.xlsx")
     return _download(exports.metric_docx(metric, data, today), exports.DOCX, f"kpi-{metric.code}.docx")

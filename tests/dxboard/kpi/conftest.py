@@ -5,6 +5,7 @@ def make_metric(code="T_RATE", *, rate=True, frequency="weekly", how="sum", **ex
     from dxboard.kpi.models import Metric
 
     fields = {"name": f"Chỉ tiêu {code}", "numerator_label": "n", "denominator_label": "d" if rate else "",
+              "kind": "rate" if rate else "count",
               "frequency": frequency, "time_aggregation": how, "unit_kinds": ["commune", "department"]}
     fields.update(extra)
     return Metric.objects.create(code=code, **fields)

@@ -13,8 +13,9 @@ def test_admin_edits_a_metric_and_its_targets(tree, personas, login):
     client = login(personas["admin"])
     assert client.get(f"/kpi/metrics/{metric.code}/edit/").status_code == 200
     assert client.get("/kpi/metrics/new/").status_code == 200
-    data = {"code": "T_RATE", "name": "Tên mới", "name_en": "", "definition": "", "numerator_label": "n",
-            "denominator_label": "d", "unit_label": "%", "direction": "up", "frequency": "weekly",
+    data = {"code": "T_RATE", "name": "Tên mới", "name_en": "", "definition": "", "kind": "rate",
+            "numerator_label": "n", "denominator_label": "d", "unit_label": "%", "direction": "up",
+            "frequency": "weekly",
             "unit_kinds": ["commune"], "source_system": "", "time_aggregation": "sum", "is_published": "on",
             "position": 0, "targets-TOTAL_FORMS": 1, "targets-INITIAL_FORMS": 0, "targets-MIN_NUM_FORMS": 0,
             "targets-MAX_NUM_FORMS": 1000, "targets-0-year": 2026, "targets-0-unit_kind": "commune",

@@ -5,10 +5,12 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from dxboard.audit.models import AuditEntry
-from dxboard.kpi import actions
+from dxboard.kpi import actions, periods
 from dxboard.kpi.models import Observation
 
 
@@ -32,12 +34,19 @@ def test_others_may_not_enter_for_unit_a(tree, personas, metric, persona):
 
 def test_the_entry_page(tree, personas, metric, login):
     client = login(personas["officer_a"])
-    response = client.post("/kpi/entry/", {"metric": metric.pk, "unit": tree["A"].pk, "period": "2026-W05",
+    week = periods.key_for(timezone.localdate(), "weekly")
+    year, number, _d = timezone.localdate().isocalendar()
+    page = client.get("/kpi/entry/").content.decode()
+    assert f'<option value="{week}">tuần {number}/{year}</option>' in page  # picked, not typed
+    response = client.post("/kpi/entry/", {"metric": metric.pk, "unit": tree["A"].pk, "period": "2020-W05",
+                                           "numerator": "45", "denominator": "50"})
+    assert response.status_code == 200 and not Observation.objects.exists()  # not a period on offer
+    response = client.post("/kpi/entry/", {"metric": metric.pk, "unit": tree["A"].pk, "period": week,
                                            "numerator": "45", "denominator": "50"})
     assert response.status_code == 302
     assert Observation.objects.filter(unit=tree["A"]).exists()
     # unit B is not among the choices of officer A
-    response = client.post("/kpi/entry/", {"metric": metric.pk, "unit": tree["B"].pk, "period": "2026-W05",
+    response = client.post("/kpi/entry/", {"metric": metric.pk, "unit": tree["B"].pk, "period": week,
                                            "numerator": "1", "denominator": "2"})
     assert response.status_code == 200 and not Observation.objects.filter(unit=tree["B"]).exists()
     assert login(personas["leader"]).get("/kpi/entry/").status_code == 404
@@ -58,7 +67,12 @@ def test_upload_csv_preview_shows_row_errors_and_stores_nothing(tree, personas, 
     response = client.post("/kpi/upload/", {"file": f})
     body = response.content.decode()
     assert response.status_code == 200 and "kpi-preview" in body
-    assert "numerator must not exceed" in body
+    assert "Tử số không được lớn hơn mẫu số" in body and "numerator must not exceed" not in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    f = _csv([["T_RATE", tree["B"].code, "2026-W05", 12, 10]])
+    f.name = "figures.csv"
+    english = client.post("/kpi/upload/", {"file": f}).content.decode()
+    assert "numerator must not exceed" in english and "Tử số không được" not in english
     assert 'name="confirm"' not in body
     assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302  # nothing pending: back to the form
     assert not Observation.objects.exists()

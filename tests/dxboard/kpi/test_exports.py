@@ -42,9 +42,10 @@ def test_overview_xlsx(tree, personas, figures, login):
     wb = _xlsx(login(personas["leader"]).get("/kpi/overview.xlsx"))
     ws = wb.active
     rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
-    code, _name, period, num, den, value, target, status, off = rows[figures.code]
+    code, _name, period, num, den, value, target, status, off, basis = rows[figures.code]
     assert (num, den) == (50, 110) and value == pytest.approx(50 / 110)  # week 3: 10/10 + 40/100
-    assert (period, target, status) == ("12/01/2026", 0.8, "Chưa đạt")
+    assert (period, target, status) == ("tuần 3/2026", 0.8, "Chưa đạt")
+    assert basis == "Tổng tử số / tổng mẫu số của các đơn vị"
     assert off == "Phường Kinh Bắc"
     assert ws.cell(row=4 + list(rows).index(figures.code), column=6).number_format == "0.0%"
 
@@ -59,7 +60,7 @@ def test_overview_docx(tree, personas, figures, login):
 def test_metric_xlsx(tree, personas, figures, login):
     wb = _xlsx(login(personas["leader"]).get(f"/kpi/metrics/{figures.code}/export.xlsx"))
     series = list(wb["Chuỗi số liệu"].iter_rows(min_row=4, values_only=True))
-    assert [(r[0], r[1], r[2], r[4]) for r in series] == [("2026-W02", 59, 110, 2), ("2026-W03", 50, 110, 2)]
+    assert [(r[0], r[1], r[2], r[4]) for r in series] == [("tuần 2/2026", 59, 110, 2), ("tuần 3/2026", 50, 110, 2)]
     assert series[0][3] == pytest.approx(59 / 110)
     ranked = list(wb["Xếp hạng"].iter_rows(min_row=4, values_only=True))
     assert [(r[0], r[2], r[3], r[4]) for r in ranked] == [(1, "Phường Bắc Giang", 10, 10),
@@ -71,8 +72,8 @@ def test_metric_xlsx(tree, personas, figures, login):
 def test_metric_docx_with_its_chart(tree, personas, figures, login):
     response = login(personas["leader"]).get(f"/kpi/metrics/{figures.code}/export.docx")
     text, cells = _docx_text(response)
-    week3 = cells.index("2026-W03")
-    assert cells[week3: week3 + 6] == ["2026-W03", "50", "110", "45,5 %", "2", "80,0 %"]
+    week3 = cells.index("tuần 3/2026")
+    assert cells[week3: week3 + 6] == ["tuần 3/2026", "50", "110", "45,5 %", "2", "80,0 %"]
     assert "53,6 %" in cells
     a, b = cells.index("Phường Bắc Giang"), cells.index("Phường Kinh Bắc")
     assert a < b and cells[b + 1: b + 5] == [tree["B"].code, "40", "100", "40,0 %"]

@@ -63,7 +63,8 @@ def test_office_adds_edits_and_disables_an_alert_rule(tree, personas, login):
                                              "is_active": "on"}).status_code == 302
     rule = AlertRule.objects.get(metric=metric)
     assert (rule.metric, rule.threshold, rule.is_active) == (metric, 0.75, True)
-    assert metric.code in client.get("/kpi/alert-rules/").content.decode()
+    listed = client.get("/kpi/alert-rules/").content.decode().split('id="kpi-alert-rules"')[1].split("</table>")[0]
+    assert metric.name in listed and "75,0 %" in listed  # the threshold of a rate in percent
     client.post(f"/kpi/alert-rules/{rule.pk}/edit/", {"metric": metric.pk, "threshold": "", "is_active": "on"})
     rule.refresh_from_db()
     assert rule.threshold is None  # the year's target

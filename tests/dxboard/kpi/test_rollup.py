@@ -16,7 +16,8 @@ def test_combine_is_the_rate_of_sums_not_the_mean_of_rates():
     figure = rollup.combine([(9, 10), (50, 100)])
     assert (figure.numerator, figure.denominator) == (59, 110)
     assert figure.value == pytest.approx(59 / 110)  # 0.536, while the mean of 0.9 and 0.5 is 0.7
-    assert rollup.combine([(3, None), (4, None)], rate=False).value == 7
+    assert rollup.combine([(3, None), (4, None)], "count").value == 7
+    assert rollup.combine([(70, None), (90, None)], "score").value == (70 + 90) / 2
     assert rollup.combine([]) is None
     assert rollup.combine([(0, 0)]).value is None
 

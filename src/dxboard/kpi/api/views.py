@@ -143,7 +143,8 @@ class SeriesView(APIView):
             keys = dict(rollup.counted(metric, start, end).values_list("period_start", "period").distinct())
             points = [_point(s, keys.get(s, ""), f) for s, f in series.items()]
         return Response({"metric": metric.code, "name": metric.name, "unit_label": metric.unit_label,
-                         "is_rate": metric.is_rate, "unit": code or None, "points": points})
+                         "is_rate": metric.is_rate, "kind": metric.kind, "unit": code or None,
+                         "points": points})
 
 
 def _bound(raw, *, first: bool):
