@@ -400,18 +400,18 @@ def _check_row(preview: Preview, item: RowPreview, cells: dict, answer: Answer) 
         try:
             actions.clean_inputs(indicator, {key: raw[key]})
         except actions.ActionError as exc:
-            errors.append(RowError(item.row, key, str(exc)))
+            errors.append(RowError(item.row, key, exc.args[0]))
     if not errors:
         try:
             actions.clean_inputs(indicator, {"numerator": raw["numerator"], "denominator": raw["denominator"]})
         except actions.ActionError as exc:
-            errors.append(RowError(item.row, "numerator", str(exc)))
+            errors.append(RowError(item.row, "numerator", exc.args[0]))
     cleaned: dict = {}
     if not errors:
         try:
             cleaned = actions.clean_inputs(indicator, raw)
         except actions.ActionError as exc:  # pragma: no cover - the checks above cover every rule today
-            errors.append(RowError(item.row, "value", str(exc)))
+            errors.append(RowError(item.row, "value", exc.args[0]))
     na_mark = _text(cells.get("na")).lower()
     if na_mark not in ("", "x"):
         error("na", gettext_noop("Write “x” to mark it not applicable, or leave it empty."))
