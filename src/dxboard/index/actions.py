@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_noop
 
 from dxboard.accounts.models import Membership, Role
@@ -45,6 +46,10 @@ class NotAllowed(ActionError, PermissionError):
 
 class Conflict(ActionError):
     """Somebody else saved the same answer since it was read (optimistic locking)."""
+
+
+# one line per problem, each read in the reader's language when the refusal is shown
+_lines = lazy(lambda parts: "\n".join(str(part) for part in parts), str)
 
 
 def _refuse(message: str, params: dict | None = None, cls=ActionError):
@@ -276,7 +281,7 @@ def submit(*, acting_user, submission: Submission) -> Submission:
         raise _refuse(gettext_noop("The campaign is not open for self-assessment."))
     problems = missing_items(submission)
     if problems:
-        raise ActionError("\n".join(problems))
+        raise ActionError(_lines(problems))
     before = snapshot(submission)
     submission.status = target
     submission.submitted_at = timezone.now()
