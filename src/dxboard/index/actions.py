@@ -377,6 +377,8 @@ def compute_results(*, acting_user, campaign: Campaign, basis: str = scoring.VER
 
     if acting_user is not None and not is_admin(acting_user):
         raise _refuse(gettext_noop("Only the standing office may compute results."), cls=NotAllowed)
+    if not campaign.submissions.exclude(status=Submission.Status.DRAFT).exists():
+        raise _refuse(gettext_noop("No unit has sent its self-assessment yet: there is nothing to rank."))
     snapshot_obj, created = build_snapshot(campaign, basis, acting_user)
     if official:
         before = snapshot(campaign)

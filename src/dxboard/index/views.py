@@ -22,7 +22,7 @@ from . import actions
 from .forms import CampaignForm, EvidenceForm, FrameworkImportForm, ReviewForm
 from .frameworks import import_framework
 from .models import Answer, Appeal, Campaign, Evidence, Framework, Submission
-from .results import DEFAULT_BANDS, ranking
+from .results import DEFAULT_BANDS, not_submitted, ranking
 
 
 def _is_staff_reader(user) -> bool:
@@ -429,7 +429,7 @@ def results(request, pk: int):
         raise Http404
     return render(request, "index/results.html", {
         "campaign": campaign, "snapshot": snapshot, "rows": ranking(snapshot, node, previous_official(campaign)),
-        "nodes": nodes, "node": node,
+        "not_submitted": not_submitted(snapshot), "nodes": nodes, "node": node,
     })
 
 

@@ -17,6 +17,8 @@ from dxboard.index import actions, excel
 from dxboard.index.frameworks import import_framework
 from dxboard.index.models import Answer, Campaign, Submission
 
+from .conftest import sent
+
 # The project URLconf, with the index's Excel routes under /index/ if the index is not wired in yet.
 urlpatterns = list(project_urls.urlpatterns)
 if not any(getattr(p, "namespace", None) == "index" for p in urlpatterns):
@@ -469,6 +471,7 @@ def answered(campaign, sub_a, sub_b, personas):
 
 
 def test_results_workbook_has_the_ranking_main_indices_and_all_points(answered, tree):
+    sent(answered)
     snapshot = actions.compute_results(acting_user=None, campaign=answered, basis="self", official=True)
     wb = read(excel.results_workbook(snapshot))
     assert wb.sheetnames == ["Xếp hạng", "G1", "G2", "Điểm chi tiết", "Thông tin"]
@@ -510,6 +513,7 @@ def test_inputs_workbook_lists_every_answer(answered, sub_a, sub_b):
     ("dept_officer", 404),
 ])
 def test_exports_are_for_admins_and_leaders(login, personas, answered, persona, status):
+    sent(answered)
     actions.compute_results(acting_user=None, campaign=answered, basis="self", official=True)
     client = login(personas[persona])
     for name in ("export-results", "export-inputs"):

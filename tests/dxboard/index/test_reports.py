@@ -21,6 +21,8 @@ from dxboard.index.frameworks import import_framework
 from dxboard.index.models import Answer, Campaign
 from dxboard.index.results import ranking
 
+from .conftest import sent
+
 FRAMEWORK = Path(__file__).resolve().parents[3] / "frameworks" / "province-commune-template.yaml"
 DAY = datetime.date(2025, 2, 5)
 CHARTS = ["chart-ranking", "chart-radar", "chart-heatmap", "chart-series", "chart-map"]
@@ -49,6 +51,7 @@ def campaign(tree, personas):
                    .select_related("indicator", "submission__unit").order_by("indicator__position"))
         for answer in list(answers)[:count]:
             actions.save_answer(acting_user=personas["admin"], answer=answer, expected_version=answer.version, value=1)
+    sent(campaign)
     actions.compute_results(acting_user=None, campaign=campaign, official=True)
     campaign.refresh_from_db()
     return campaign
@@ -425,6 +428,7 @@ def test_time_series_spans_the_periods_and_hides_unpublished_ones_from_the_publi
                                       closes=datetime.date(2024, 10, 31))
     earlier.units.set([tree["A"], tree["B"]])
     actions.open_campaign(acting_user=None, campaign=earlier)
+    sent(earlier)
     actions.compute_results(acting_user=None, campaign=earlier, official=True)
 
     def ticks(client):

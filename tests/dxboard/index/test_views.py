@@ -9,7 +9,7 @@ from PIL import Image
 from dxboard.index import actions
 from dxboard.index.models import Evidence
 
-from .conftest import answer, fill
+from .conftest import answer, fill, sent
 
 
 def test_officer_sees_only_their_own_form(login, personas, sub_a, sub_b):
@@ -106,6 +106,7 @@ def test_campaign_dashboard_shows_waiting_on_and_is_scoped(login, personas, camp
 
 def test_results_and_scorecards(login, personas, campaign, sub_a):
     fill(sub_a, personas["officer_a"])
+    sent(campaign)
     actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     page = login(personas["leader"]).get(f"/index/campaigns/{campaign.pk}/results/").content.decode()
     assert page.index("Phường Bắc Giang") < page.index("Phường Kinh Bắc")  # ranked first
@@ -134,6 +135,7 @@ def test_statistical_audit_page_with_what_if_weights(login, personas, campaign, 
     fill(sub_a, personas["officer_a"])
     b2 = answer(sub_b, "B1")
     actions.save_answer(acting_user=personas["officer_b"], answer=b2, expected_version=b2.version, choice="chu_tich")
+    sent(campaign)
     actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     client = login(personas["admin"])
     page = client.get(f"/index/campaigns/{campaign.pk}/audit/").content.decode()
@@ -218,6 +220,7 @@ def test_grade_bands_are_configurable_per_campaign(login, personas, campaign, su
     campaign.refresh_from_db()
     assert campaign.grade_bands == [[0.9, "Xuất sắc", "Excellent"], [0.0, "Cần cố gắng", "Weak"]]
     fill(sub_a, personas["officer_a"])
+    sent(campaign)
     snapshot = actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     from dxboard.index.results import ranking
 
