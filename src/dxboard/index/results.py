@@ -231,7 +231,9 @@ def ranking(snapshot: ResultSnapshot, node: str | None = None, previous: ResultS
     rows = []
     for code, unit in payload["units"].items():
         value = unit["values"].get(node)
-        rows.append({"code": code, "name": unit["name"], "value": value, "points": unit["points"].get(node),
+        # score: the value on the 0–100 scale every chart and table shows (value stays on [0, 1] as stored)
+        rows.append({"code": code, "name": unit["name"], "value": value,
+                     "score": None if value is None else round(value * 100, 6), "points": unit["points"].get(node),
                      "max": unit["max"].get(node), "rank": (unit.get("ranks") or {}).get(node),
                      "interval": unit.get("interval") if node == payload["root"] else None,
                      "grade": grade(value, bands), "grade_label": grade_label(value, bands),

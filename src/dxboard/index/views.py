@@ -130,6 +130,17 @@ WAITING_ON = {
 }
 
 
+def _reviewed_points() -> dict:
+    """Per submission, over the answers a reviewer has decided and both sides scored: how many, the points
+    the unit claimed for them and the points verified. The over-claim compares those two sums only, so
+    answers still waiting for review never count as a gap."""
+    decided = (Q(answers__self_points__isnull=False, answers__verified_points__isnull=False)
+               & Q(answers__review__in=[Answer.Review.ACCEPTED, Answer.Review.ADJUSTED, Answer.Review.REJECTED]))
+    return {"reviewed": Count("answers", filter=decided),
+            "claimed_reviewed": Sum("answers__self_points", filter=decided),
+            "verified": Sum("answers__verified_points", filter=decided)}
+
+
 @login_required
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("framework", "official"), pk=pk)
@@ -137,11 +148,11 @@ def campaign_detail(request, pk: int):
     if not _is_staff_reader(request.user) and not submissions.exists():
         raise Http404
     rows = submissions.select_related("unit").annotate(
-        claimed=Sum("answers__self_points"), verified=Sum("answers__verified_points"),
-        returned=Count("answers", filter=Q(answers__review=Answer.Review.RETURNED)))
+        claimed=Sum("answers__self_points"), returned=Count("answers", filter=Q(answers__review=Answer.Review.RETURNED)),
+        **_reviewed_points())
     days_left = (campaign.closes - timezone.localdate()).days
     table = [{"s": s, "waiting_on": WAITING_ON.get(s.status, ""),
-              "gap": (s.claimed - s.verified) if s.claimed is not None and s.verified is not None else None}
+              "gap": (s.claimed_reviewed - s.verified) if s.reviewed else None}
              for s in rows]
     counts = {status: 0 for status in Submission.Status.values}
     for row in table:
