@@ -335,6 +335,21 @@ def review_answer(*, acting_user, answer: Answer, decision: str, note: str = "",
 
 
 @transaction.atomic
+def accept_answers_with_evidence(*, acting_user, submission: Submission) -> tuple[int, int]:
+    """Accept, in one step, every answer still waiting for review that has evidence attached; answers
+    without evidence are left for the reviewer to decide one by one. Returns (accepted, skipped); each
+    acceptance is audited like a single decision."""
+    waiting = list(submission.answers.filter(review=Answer.Review.PENDING)
+                   .select_related("indicator", "submission__unit").prefetch_related("evidence"))
+    accepted = 0
+    for answer in waiting:
+        if answer.evidence.all():
+            review_answer(acting_user=acting_user, answer=answer, decision=Answer.Review.ACCEPTED)
+            accepted += 1
+    return accepted, len(waiting) - accepted
+
+
+@transaction.atomic
 def return_submission(*, acting_user, submission: Submission) -> Submission:
     _require(acting_user, "review", submission.unit, Submission)
     target = _transition(submission, "return")
@@ -408,7 +423,8 @@ def request_recompute(*, acting_user, campaign: Campaign, basis: str = scoring.V
     waiting = Job.objects.filter(kind=RECOMPUTE, status=Job.Status.QUEUED, payload__campaign=campaign.pk).first()
     if waiting is not None:
         return waiting
-    job, _created = enqueue(RECOMPUTE, {"campaign": campaign.pk, "basis": basis, "user": acting_user.pk})
+    job, _created = enqueue(RECOMPUTE, {"campaign": campaign.pk, "basis": basis, "user": acting_user.pk},
+                            requested_by=acting_user)
     record(actor=acting_user, action="index.request_recompute", obj=campaign,
            after={"job": job.pk, "basis": basis, "official": campaign.official_id})
     return job

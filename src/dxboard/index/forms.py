@@ -42,8 +42,10 @@ class EvidenceForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    # no decision preset: the reviewer chooses one for each answer
     decision = forms.ChoiceField(label=_("Decision"), choices=[
-        (Answer.Review.ACCEPTED, Answer.Review.ACCEPTED.label), (Answer.Review.ADJUSTED, Answer.Review.ADJUSTED.label),
+        ("", _("— choose —")), (Answer.Review.ACCEPTED, Answer.Review.ACCEPTED.label),
+        (Answer.Review.ADJUSTED, Answer.Review.ADJUSTED.label),
         (Answer.Review.RETURNED, Answer.Review.RETURNED.label), (Answer.Review.REJECTED, Answer.Review.REJECTED.label)])
     note = forms.CharField(label=_("Reason or request"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     value = forms.CharField(label=_("Verified value"), required=False)

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from dxboard.index import actions
@@ -239,8 +240,44 @@ def test_the_office_queues_a_recomputation_and_is_told_it_is_queued(login, perso
     url = f"/index/campaigns/{published.pk}/action/"
     assert login(personas["officer_a"]).post(url, {"action": "recompute"}).status_code == 404
     assert not Job.objects.filter(kind="index.recompute").exists()
-    page = login(personas["admin"]).post(url, {"action": "recompute"}, follow=True).content.decode()
+    response = login(personas["admin"]).post(url, {"action": "recompute"}, follow=True)
+    page = response.content.decode()
     assert "Đã xếp hàng" in page and "Đã thực hiện." not in page
     job = Job.objects.get(kind="index.recompute")
     assert job.payload["campaign"] == published.pk and job.status == Job.Status.QUEUED
+    assert job.requested_by == personas["admin"]
+    assert f'id="job-{job.pk}"' in page and reverse("jobs:state", args=[job.pk]) in page  # the page follows it
     assert AuditEntry.objects.filter(action="index.request_recompute").count() == 1
+    from dxboard.jobs.queue import work
+
+    work()  # the worker has a handler for the kind and runs it
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.last_error
+
+
+def test_compute_now_returns_to_the_new_ranking_and_says_how_many_units(login, personas, campaign, sub_a):
+    fill(sub_a, personas["officer_a"])
+    sent(campaign)
+    url = f"/index/campaigns/{campaign.pk}/action/"
+    response = login(personas["admin"]).post(url, {"action": "compute"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("index:results", args=[campaign.pk])
+    page = response.content.decode()
+    assert "Đã tính lại kết quả: 2 đơn vị." in page and "Đã thực hiện." not in page
+    assert [r["code"] for r in response.context["rows"]] == ["07210", "09187"]
+
+
+def test_accepting_every_answer_with_evidence_skips_the_others_and_is_audited(login, personas, sub_a):
+    from dxboard.audit.models import AuditEntry
+    from dxboard.index.models import Answer
+
+    fill(sub_a, personas["officer_a"])  # evidence on A1 only
+    actions.submit(acting_user=personas["officer_a"], submission=sub_a)
+    actions.start_review(acting_user=personas["reviewer"], submission=sub_a)
+    client = login(personas["reviewer"])
+    page = client.post(f"/index/submissions/{sub_a.pk}/action/", {"action": "accept_with_evidence"},
+                       follow=True).content.decode()
+    reviews = dict(sub_a.answers.values_list("indicator__code", "review"))
+    assert reviews == {"A1": Answer.Review.ACCEPTED, "A2": Answer.Review.PENDING, "B1": Answer.Review.PENDING,
+                       "B2": Answer.Review.PENDING}
+    assert AuditEntry.objects.filter(action="index.review_answer").count() == 1
+    assert "Đã chấp nhận 1 câu trả lời có minh chứng; 3 câu trả lời chưa có minh chứng" in page

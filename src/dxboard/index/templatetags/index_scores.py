@@ -1,7 +1,12 @@
-"""The one scale every chart and table of results uses: a value on [0, 1] shown out of 100."""
+"""How results and answers read: a value on [0, 1] out of 100 (the one scale of every chart and table), and
+a categorical choice by its label with its points."""
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from dxboard.core.i18n import Message, number
 
 register = template.Library()
 
@@ -12,3 +17,33 @@ def out_of_100(value):
     if value is None or value == "":
         return ""
     return floatformat(float(value) * 100, 1)
+
+
+# The frameworks name a categorical answer by a code (data); people read its label. Codes without a
+# label here are shown with their underscores as spaces, never as the bare key.
+CHOICE_LABELS = {
+    "dung_han": _("On time"),
+    "tre_han": _("Late"),
+    "chua_ban_hanh": _("Not yet issued"),
+    "chua": _("Not yet"),
+    "chu_tich": _("The chairperson"),
+    "pho_chu_tich": _("A vice-chairperson"),
+    "khac": _("Someone else"),
+}
+
+
+def choice_name(code: str):
+    return CHOICE_LABELS.get(code) or code.replace("_", " ").capitalize()
+
+
+@register.filter
+def choice_with_points(choice) -> str:
+    """A categorical choice [code, points] as "On time (20 points)" in the reader's language."""
+    code, points = choice[0], choice[1]
+    return Message(gettext_noop("%(choice)s (%(points)s points)"),
+                   {"choice": choice_name(code), "points": number(points)})
+
+
+@register.filter
+def choice_label(code: str):
+    return choice_name(code) if code else ""
