@@ -281,3 +281,17 @@ def test_accepting_every_answer_with_evidence_skips_the_others_and_is_audited(lo
                        "B2": Answer.Review.PENDING}
     assert AuditEntry.objects.filter(action="index.review_answer").count() == 1
     assert "Đã chấp nhận 1 câu trả lời có minh chứng; 3 câu trả lời chưa có minh chứng" in page
+
+
+def test_home_queues_returned_forms_with_the_reason_and_answers_to_review_with_counts(login, personas, sub_a):
+    fill(sub_a, personas["officer_a"])
+    actions.submit(acting_user=personas["officer_a"], submission=sub_a)
+    reviewer_home = login(personas["reviewer"]).get("/").content.decode()
+    assert "Hồ sơ chờ bạn thẩm định" in reviewer_home and "4 câu trả lời chờ quyết định" in reviewer_home
+    actions.start_review(acting_user=personas["reviewer"], submission=sub_a)
+    actions.review_answer(acting_user=personas["reviewer"], answer=answer(sub_a, "B2"), decision="returned",
+                          note="Cần danh sách tin bài")
+    actions.return_submission(acting_user=personas["reviewer"], submission=sub_a)
+    officer_home = login(personas["officer_a"]).get("/").content.decode()
+    assert "Cần danh sách tin bài" in officer_home and "Số tin bài" in officer_home
+    assert "Hồ sơ chờ bạn thẩm định" not in login(personas["reviewer"]).get("/").content.decode()  # no empty panel
