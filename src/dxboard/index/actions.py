@@ -435,7 +435,8 @@ def publish_provisional(*, acting_user, campaign: Campaign, appeal_days: int = 7
     """Close the review: provisional results become official-for-now and the appeal window opens."""
     if acting_user is not None and not is_admin(acting_user):
         raise _refuse(gettext_noop("Only the standing office may do this."), cls=NotAllowed)
-    waiting = campaign.submissions.exclude(status=S.ACCEPTED).count()
+    # a unit that never sent its form does not hold the others back: it is listed apart, not ranked
+    waiting = campaign.submissions.exclude(status__in=[S.ACCEPTED, S.DRAFT]).count()
     if waiting:
         raise _refuse(gettext_noop("%(n)s submissions are not yet accepted."), {"n": waiting})
     result = compute_results(acting_user=acting_user, campaign=campaign, official=True)

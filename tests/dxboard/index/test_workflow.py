@@ -299,3 +299,17 @@ def test_a_campaign_tells_each_unit_once_with_the_mail_queued(campaign, sub_a, s
     assert sorted(j.payload["to"] for j in opened) == [["officer_a@example.org"], ["officer_b@example.org"]]
     assert all("Thử 2025" in j.payload["subject"] for j in opened)
     assert Notification.objects.filter(user=personas["officer_a"], subject__contains="Thử 2025").count() == 1
+
+
+def test_a_unit_that_never_sent_its_form_does_not_hold_publication_back(campaign, sub_a, sub_b, personas):
+    from dxboard.index.results import not_submitted, ranking
+
+    fill(sub_a, personas["officer_a"])
+    _accept_all(sub_a, personas)
+    snapshot = actions.publish_provisional(acting_user=personas["admin"], campaign=campaign)
+    assert [r["code"] for r in ranking(snapshot)] == ["07210"]
+    assert [u["code"] for u in not_submitted(snapshot)] == ["09187"]
+    actions.finalise_campaign(acting_user=personas["admin"], campaign=campaign)
+    actions.publish(acting_user=personas["leader"], campaign=campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == "published"
