@@ -56,7 +56,9 @@ def audit_page(request, pk: int):
             weights[part] = max(0.0, float(request.GET.get(f"w_{part}", "1").replace(",", ".")))
         except ValueError:
             weights[part] = 1.0
-    submissions = list(scoring.with_answers(Submission.objects.filter(campaign=campaign)).order_by("unit__code"))
+    # the units the result ranks: those that sent their form (see results.build_snapshot)
+    submissions = list(scoring.with_answers(Submission.objects.filter(campaign=campaign)
+                                            .exclude(status=Submission.Status.DRAFT)).order_by("unit__code"))
     data = scoring.dataset(submissions, campaign.official.basis)
     engine = campaign.framework.engine()
     tables = audit(engine, data, dxindex.compute(engine, data))

@@ -24,6 +24,10 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["framework", "name", "period", "unit_kind", "opens", "closes"]
         widgets = {"opens": forms.DateInput(attrs={"type": "date"}), "closes": forms.DateInput(attrs={"type": "date"})}
+        labels = {"framework": _("Framework")}  # the model field has no label of its own
+        # the period is stored as 2025 or 2025-06; people are told in words how to write it
+        help_texts = {"period": _("A year (for example 2025), or a month written as the year, a hyphen and the "
+                                  "month's two digits.")}
 
     def clean(self):
         data = super().clean()

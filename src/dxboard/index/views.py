@@ -177,7 +177,7 @@ def campaign_detail(request, pk: int):
         "admin": is_admin(request.user),
         "leader": Role.LEADER in roles(request.user), "counts": counts,
         "status_labels": dict(Submission.Status.choices),
-        "bands_text": "\n".join("; ".join(str(x) for x in b) for b in (campaign.grade_bands or DEFAULT_BANDS)),
+        "bands": [*(campaign.grade_bands or DEFAULT_BANDS), ["", "", ""]],  # and one empty row to add a grade
     })
 
 
@@ -601,12 +601,14 @@ def campaign_grades(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     if not is_admin(request.user):
         raise Http404
-    bands = []
-    for line in request.POST.get("bands", "").splitlines():
-        if line.strip():
-            bands.append([part.strip() for part in line.split(";")])
+    # one row of the form per band: minimum score, Vietnamese label, English label (empty rows left out)
+    rows = zip(request.POST.getlist("band_min"), request.POST.getlist("band_vi"), request.POST.getlist("band_en"),
+               strict=False)
+    bands = [[low.strip(), vi.strip(), en.strip()] for low, vi, en in rows if low.strip() or vi.strip()]
     try:
         actions.set_grade_bands(acting_user=request.user, campaign=campaign, bands=bands)
     except actions.ActionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.args[0])
+    else:
+        messages.success(request, Message(gettext_noop("Grade bands saved: %(n)s grades."), {"n": len(bands)}))
     return redirect("index:campaign", pk)

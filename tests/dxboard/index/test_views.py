@@ -212,12 +212,15 @@ def test_admin_maps_a_renamed_indicator_between_versions(login, personas, small_
     login(personas["admin"]).post(f"/index/frameworks/{v2.pk}/map/", {"old": "B2", "new": "B3", "note": "đổi mã"})
     mapping = IndicatorMapping.objects.get(new__code="B3")
     assert (mapping.old.framework, mapping.old.code) == (small_framework, "B2")
-    assert "B2 → B3" in login(personas["admin"]).get(f"/index/frameworks/{v2.pk}/").content.decode()
+    page = login(personas["admin"]).get(f"/index/frameworks/{v2.pk}/").content.decode()
+    assert '<span class="code">B2</span> → <span class="code">B3</span>' in page
 
 
 def test_grade_bands_are_configurable_per_campaign(login, personas, campaign, sub_a):
     client = login(personas["admin"])
-    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "0,9; Xuất sắc; Excellent\n0; Cần cố gắng; Weak"})
+    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"band_min": ["0,9", "0", ""],
+                                                            "band_vi": ["Xuất sắc", "Cần cố gắng", ""],
+                                                            "band_en": ["Excellent", "Weak", ""]})
     campaign.refresh_from_db()
     assert campaign.grade_bands == [[0.9, "Xuất sắc", "Excellent"], [0.0, "Cần cố gắng", "Weak"]]
     fill(sub_a, personas["officer_a"])
@@ -226,11 +229,12 @@ def test_grade_bands_are_configurable_per_campaign(login, personas, campaign, su
     from dxboard.index.results import ranking
 
     assert ranking(snapshot)[0]["grade"] == "Cần cố gắng"  # 0.8 < 0.9
-    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "2; Quá cao"})
+    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"band_min": ["2"], "band_vi": ["Quá cao"], "band_en": [""]})
     campaign.refresh_from_db()
     assert campaign.grade_bands[0][0] == 0.9  # refused, unchanged
     leader = login(personas["leader"])
-    assert leader.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "0; x"}).status_code == 404
+    refused = leader.post(f"/index/campaigns/{campaign.pk}/grades/", {"band_min": ["0"], "band_vi": ["x"]})
+    assert refused.status_code == 404
 
 
 def test_the_office_queues_a_recomputation_and_is_told_it_is_queued(login, personas, published):
