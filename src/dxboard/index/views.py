@@ -502,7 +502,8 @@ def scorecard_data(snapshot, code: str) -> dict:
     for part in payload["main"]:
         values = [u["values"].get(part) for u in payload["units"].values() if u["values"].get(part) is not None]
         median = statistics.median(values) if values else None
-        parts.append({"code": part, "name": names[part]["name"], "points": unit["points"].get(part),
+        parts.append({"code": part, "name": names[part]["name"], "name_en": names[part].get("name_en", ""),
+                      "points": unit["points"].get(part),
                       "max": unit["max"].get(part), "value": unit["values"].get(part), "median": median,
                       "rank": (unit.get("ranks") or {}).get(part)})
     scored = [p for p in parts if p["value"] is not None and p["median"] is not None]
@@ -514,7 +515,8 @@ def scorecard_data(snapshot, code: str) -> dict:
             continue
         got, top = unit["points"].get(n["code"]), unit["max"].get(n["code"])
         if top and (got or 0) < top:
-            open_points.append({"code": n["code"], "name": n["name"], "gain": top - (got or 0), "max": top})
+            open_points.append({"code": n["code"], "name": n["name"], "name_en": n.get("name_en", ""),
+                                "gain": top - (got or 0), "max": top})
     open_points.sort(key=lambda r: -r["gain"])
     root = payload["root"]
     return {"unit": unit, "code": code, "parts": parts, "root": root, "total": unit["points"].get(root),

@@ -3,6 +3,7 @@ a categorical choice by its label with its points."""
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -47,3 +48,12 @@ def choice_with_points(choice) -> str:
 @register.filter
 def choice_label(code: str):
     return choice_name(code) if code else ""
+
+
+@register.filter
+def local_name(item) -> str:
+    """A framework's, indicator's, index node's or unit's name in the reader's language: the English name on
+    English pages where there is one, the Vietnamese name otherwise (a model or a stored payload node)."""
+    get = item.get if isinstance(item, dict) else lambda key, default="": getattr(item, key, default)
+    english = get("name_en", "") if translation.get_language() == "en" else ""
+    return english or get("name", "")
