@@ -7,9 +7,11 @@ nothing. Only A is reviewed (three answers decided, B1 left pending).
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -130,3 +132,16 @@ def test_grades_read_in_the_readers_language(case):
     assert [str(r["grade_label"]) for r in rows] == ["Tốt", "Yếu"]
     with translation.override("en"):
         assert [str(r["grade_label"]) for r in rows] == ["Good", "Weak"]
+
+
+def test_english_pages_name_indices_and_choices_in_english(login, personas, case):
+    client = login(personas["admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    results = client.get(reverse("index:results", args=[case.pk])).content.decode()
+    assert "Digital government" in results and "Chính quyền số" not in results
+    assert "Not submitted (2)" in results and "Chưa nộp" not in results
+    form = client.get(reverse("index:submission", args=[answer(case.submissions.get(unit__code="09190"), "B1")
+                                                        .submission_id])).content.decode()
+    shown = re.sub(r'value="[^"]*"', "", form)  # the codes stay in the form's values, never in its text
+    assert "The chairperson (10 points)" in shown and "A vice-chairperson (5 points)" in shown
+    assert "chu_tich" not in shown

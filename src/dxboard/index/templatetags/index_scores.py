@@ -42,7 +42,7 @@ def choice_with_points(choice) -> str:
     """A categorical choice [code, points] as "On time (20 points)" in the reader's language."""
     code, points = choice[0], choice[1]
     return Message(gettext_noop("%(choice)s (%(points)s points)"),
-                   {"choice": choice_name(code), "points": number(points)})
+                   {"choice": choice_name(code), "points": number(points, 0 if float(points).is_integer() else 1)})
 
 
 @register.filter
