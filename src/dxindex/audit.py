@@ -55,7 +55,11 @@ def cronbach_alpha(X) -> float:
 def pca(X) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(X, dtype=np.float64)
     X = X[~np.isnan(X).any(axis=1)]
-    C = np.corrcoef(X, rowvar=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        C = np.corrcoef(X, rowvar=False)
+    if not np.isfinite(C).all():  # a column that does not vary correlates with nothing: no components
+        k = X.shape[1]
+        return np.full(k, np.nan), np.full((k, k), np.nan)
     vals, vecs = np.linalg.eigh(C)
     order = np.argsort(vals)[::-1]
     vals, vecs = vals[order], vecs[:, order]

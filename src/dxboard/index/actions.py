@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_noop
 
 from dxboard.accounts.models import Membership, Role
@@ -45,6 +46,10 @@ class NotAllowed(ActionError, PermissionError):
 
 class Conflict(ActionError):
     """Somebody else saved the same answer since it was read (optimistic locking)."""
+
+
+# one line per problem, each read in the reader's language when the refusal is shown
+_lines = lazy(lambda parts: "\n".join(str(part) for part in parts), str)
 
 
 def _refuse(message: str, params: dict | None = None, cls=ActionError):
@@ -276,7 +281,7 @@ def submit(*, acting_user, submission: Submission) -> Submission:
         raise _refuse(gettext_noop("The campaign is not open for self-assessment."))
     problems = missing_items(submission)
     if problems:
-        raise ActionError("\n".join(problems))
+        raise ActionError(_lines(problems))
     before = snapshot(submission)
     submission.status = target
     submission.submitted_at = timezone.now()
@@ -330,6 +335,21 @@ def review_answer(*, acting_user, answer: Answer, decision: str, note: str = "",
 
 
 @transaction.atomic
+def accept_answers_with_evidence(*, acting_user, submission: Submission) -> tuple[int, int]:
+    """Accept, in one step, every answer still waiting for review that has evidence attached; answers
+    without evidence are left for the reviewer to decide one by one. Returns (accepted, skipped); each
+    acceptance is audited like a single decision."""
+    waiting = list(submission.answers.filter(review=Answer.Review.PENDING)
+                   .select_related("indicator", "submission__unit").prefetch_related("evidence"))
+    accepted = 0
+    for answer in waiting:
+        if answer.evidence.all():
+            review_answer(acting_user=acting_user, answer=answer, decision=Answer.Review.ACCEPTED)
+            accepted += 1
+    return accepted, len(waiting) - accepted
+
+
+@transaction.atomic
 def return_submission(*, acting_user, submission: Submission) -> Submission:
     _require(acting_user, "review", submission.unit, Submission)
     target = _transition(submission, "return")
@@ -372,6 +392,8 @@ def compute_results(*, acting_user, campaign: Campaign, basis: str = scoring.VER
 
     if acting_user is not None and not is_admin(acting_user):
         raise _refuse(gettext_noop("Only the standing office may compute results."), cls=NotAllowed)
+    if not campaign.submissions.exclude(status=Submission.Status.DRAFT).exists():
+        raise _refuse(gettext_noop("No unit has sent its self-assessment yet: there is nothing to rank."))
     snapshot_obj, created = build_snapshot(campaign, basis, acting_user)
     if official:
         before = snapshot(campaign)
@@ -401,7 +423,8 @@ def request_recompute(*, acting_user, campaign: Campaign, basis: str = scoring.V
     waiting = Job.objects.filter(kind=RECOMPUTE, status=Job.Status.QUEUED, payload__campaign=campaign.pk).first()
     if waiting is not None:
         return waiting
-    job, _created = enqueue(RECOMPUTE, {"campaign": campaign.pk, "basis": basis, "user": acting_user.pk})
+    job, _created = enqueue(RECOMPUTE, {"campaign": campaign.pk, "basis": basis, "user": acting_user.pk},
+                            requested_by=acting_user)
     record(actor=acting_user, action="index.request_recompute", obj=campaign,
            after={"job": job.pk, "basis": basis, "official": campaign.official_id})
     return job
@@ -412,7 +435,8 @@ def publish_provisional(*, acting_user, campaign: Campaign, appeal_days: int = 7
     """Close the review: provisional results become official-for-now and the appeal window opens."""
     if acting_user is not None and not is_admin(acting_user):
         raise _refuse(gettext_noop("Only the standing office may do this."), cls=NotAllowed)
-    waiting = campaign.submissions.exclude(status=S.ACCEPTED).count()
+    # a unit that never sent its form does not hold the others back: it is listed apart, not ranked
+    waiting = campaign.submissions.exclude(status__in=[S.ACCEPTED, S.DRAFT]).count()
     if waiting:
         raise _refuse(gettext_noop("%(n)s submissions are not yet accepted."), {"n": waiting})
     result = compute_results(acting_user=acting_user, campaign=campaign, official=True)

@@ -7,6 +7,7 @@ import numpy as np
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 import dxindex
 from dxindex.audit import audit
@@ -32,6 +33,21 @@ def what_if(payload: dict, weights: dict[str, float]) -> list[dict]:
     return sorted(rows, key=lambda r: r["rank"])
 
 
+# The engine's column names, as the page reads them (a column not listed keeps its name, marked as a code).
+COLUMN_LABELS = {
+    "aggregate": _("Index"), "iCode": _("Indicator"), "parent": _("Parent index"), "r": _("Correlation"),
+    "alpha": _("Cronbach's alpha"), "k": _("Components"), "n": _("Complete units"),
+    "min": _("Minimum"), "max": _("Maximum"), "mean": _("Mean"), "median": _("Median"), "std": _("Standard deviation"),
+    "skew": _("Skewness"), "kurt": _("Kurtosis"),
+    "n_avail": _("Units with data"), "frc_avail": _("Share with data"), "flag_avail": _("Little data"),
+    "n_nonzero": _("Units above zero"), "frc_nonzero": _("Share above zero"), "flag_nonzero": _("Mostly zero"),
+    "n_same": _("Units on the most common value"), "frc_same": _("Share on the most common value"),
+    "n_unique": _("Distinct values"), "frc_unique": _("Share of distinct values"),
+    "flag_unique": _("Few distinct values"),
+    "flag_skewkurt": _("Outliers"),
+}
+
+
 def _table(frame, limit=None):
     frame = frame.reset_index() if frame.index.name else frame
     records = frame.head(limit).to_dict("records") if limit else frame.to_dict("records")
@@ -41,7 +57,7 @@ def _table(frame, limit=None):
         return v
 
     clean = [{k: cell(v) for k, v in r.items()} for r in records]
-    return {"columns": list(frame.columns), "rows": clean}
+    return {"columns": [COLUMN_LABELS.get(c, c) for c in frame.columns], "rows": clean}
 
 
 @login_required
@@ -56,7 +72,9 @@ def audit_page(request, pk: int):
             weights[part] = max(0.0, float(request.GET.get(f"w_{part}", "1").replace(",", ".")))
         except ValueError:
             weights[part] = 1.0
-    submissions = list(scoring.with_answers(Submission.objects.filter(campaign=campaign)).order_by("unit__code"))
+    # the units the result ranks: those that sent their form (see results.build_snapshot)
+    submissions = list(scoring.with_answers(Submission.objects.filter(campaign=campaign)
+                                            .exclude(status=Submission.Status.DRAFT)).order_by("unit__code"))
     data = scoring.dataset(submissions, campaign.official.basis)
     engine = campaign.framework.engine()
     tables = audit(engine, data, dxindex.compute(engine, data))

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from dxboard.units.models import Unit
@@ -101,6 +102,11 @@ def _evidence_image(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("tai-lieu-kiem-chung.jpg", buf.getvalue(), content_type="image/jpeg")
 
 
+def _not_after_today(day: datetime.date) -> datetime.date:
+    """A demo document is never dated after the day the demo is built (in the platform's time zone)."""
+    return min(day, timezone.localdate())
+
+
 def _fill_with_actions(submission: Submission, officer, period: str, evidence: bool = True) -> None:
     rng = _rng(submission.unit.code, period, "form")
     quality = _quality(submission.unit, period)
@@ -114,7 +120,8 @@ def _fill_with_actions(submission: Submission, officer, period: str, evidence: b
                                     upload=_evidence_image(f"{answer.indicator.code} {submission.unit.name}"),
                                     summary=f"Tài liệu kiểm chứng {answer.indicator.code} (demo)",
                                     document_number=f"{rng.randint(10, 250)}/BC-UBND",
-                                    document_date=datetime.date(int(period), rng.randint(1, 10), rng.randint(1, 28)),
+                                    document_date=_not_after_today(
+                                        datetime.date(int(period), rng.randint(1, 10), rng.randint(1, 28))),
                                     issuer=submission.unit.name)
 
 

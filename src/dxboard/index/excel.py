@@ -30,7 +30,7 @@ from dxboard.core.i18n import Message, choice_label
 
 from . import actions
 from .models import Answer, Campaign, Indicator, ResultSnapshot, Submission
-from .results import ranking
+from .results import not_submitted, ranking
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMAT = "dxboard-index-form/1"
@@ -400,18 +400,18 @@ def _check_row(preview: Preview, item: RowPreview, cells: dict, answer: Answer) 
         try:
             actions.clean_inputs(indicator, {key: raw[key]})
         except actions.ActionError as exc:
-            errors.append(RowError(item.row, key, str(exc)))
+            errors.append(RowError(item.row, key, exc.args[0]))
     if not errors:
         try:
             actions.clean_inputs(indicator, {"numerator": raw["numerator"], "denominator": raw["denominator"]})
         except actions.ActionError as exc:
-            errors.append(RowError(item.row, "numerator", str(exc)))
+            errors.append(RowError(item.row, "numerator", exc.args[0]))
     cleaned: dict = {}
     if not errors:
         try:
             cleaned = actions.clean_inputs(indicator, raw)
         except actions.ActionError as exc:  # pragma: no cover - the checks above cover every rule today
-            errors.append(RowError(item.row, "value", str(exc)))
+            errors.append(RowError(item.row, "value", exc.args[0]))
     na_mark = _text(cells.get("na")).lower()
     if na_mark not in ("", "x"):
         error("na", gettext_noop("Write “x” to mark it not applicable, or leave it empty."))
@@ -592,6 +592,10 @@ def results_workbook(snapshot: ResultSnapshot) -> bytes:
     _table(ws, RANK_HEADERS + ["Hạng tốt nhất trong khoảng (5%) / Best rank in interval (5%)",
                                "Hạng kém nhất trong khoảng (95%) / Worst rank in interval (95%)",
                                "Hạng trung vị / Median rank"], rows)
+    apart = not_submitted(snapshot)
+    if apart:  # never ranked: listed on their own sheet, without rank, points or grade
+        sheet = wb.create_sheet(_sheet_title("Chưa nộp", taken))
+        _table(sheet, ["Mã đơn vị / Unit code", "Đơn vị / Unit"], [[u["code"], u["name"]] for u in apart])
     for code in payload.get("main", []):
         node = nodes.get(code, {})
         sheet = wb.create_sheet(_sheet_title(code, taken))

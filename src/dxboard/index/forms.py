@@ -24,6 +24,10 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["framework", "name", "period", "unit_kind", "opens", "closes"]
         widgets = {"opens": forms.DateInput(attrs={"type": "date"}), "closes": forms.DateInput(attrs={"type": "date"})}
+        labels = {"framework": _("Framework")}  # the model field has no label of its own
+        # the period is stored as 2025 or 2025-06; people are told in words how to write it
+        help_texts = {"period": _("A year (for example 2025), or a month written as the year, a hyphen and the "
+                                  "month's two digits.")}
 
     def clean(self):
         data = super().clean()
@@ -42,8 +46,10 @@ class EvidenceForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    # no decision preset: the reviewer chooses one for each answer
     decision = forms.ChoiceField(label=_("Decision"), choices=[
-        (Answer.Review.ACCEPTED, Answer.Review.ACCEPTED.label), (Answer.Review.ADJUSTED, Answer.Review.ADJUSTED.label),
+        ("", _("— choose —")), (Answer.Review.ACCEPTED, Answer.Review.ACCEPTED.label),
+        (Answer.Review.ADJUSTED, Answer.Review.ADJUSTED.label),
         (Answer.Review.RETURNED, Answer.Review.RETURNED.label), (Answer.Review.REJECTED, Answer.Review.REJECTED.label)])
     note = forms.CharField(label=_("Reason or request"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     value = forms.CharField(label=_("Verified value"), required=False)

@@ -7,6 +7,7 @@ for forms and queries, rebuilt from it and never edited by hand.
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from dxboard.core.querysets import RestrictedQuerySet
@@ -46,7 +47,8 @@ class Framework(models.Model):
         verbose_name = _("framework")
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})"
+        english = translation.get_language() == "en" and self.name_en
+        return f"{self.name_en if english else self.name} (v{self.version})"
 
     @property
     def is_frozen(self) -> bool:

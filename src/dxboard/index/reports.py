@@ -22,8 +22,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import charts
-from .models import Campaign, ResultSnapshot, Submission
-from .results import DEFAULT_BANDS, ranking
+from .models import Campaign, ResultSnapshot
+from .results import DEFAULT_BANDS, grade_counts, not_submitted, ranking
 
 FALLBACK_PROVINCE = "Tỉnh Bắc Ninh"
 FALLBACK_BODY = "Ban Chỉ đạo chuyển đổi số"
@@ -145,16 +145,18 @@ def report_content(campaign: Campaign, snapshot: ResultSnapshot, day: datetime.d
     ]
 
     # II. participation
-    statuses = list(Submission.objects.filter(campaign=campaign).values_list("status", flat=True))
-    submitted = sum(1 for s in statuses if s != Submission.Status.DRAFT)
-    not_submitted = [r["name"] for r in rows if (r.get("missing") or {}).get("not_submitted")]
+    apart = [u["name"] for u in not_submitted(snapshot)]
+    incomplete = [r["name"] for r in rows if (r.get("missing") or {}).get("not_submitted")]
     participation = [
-        f"Kỳ đánh giá có {len(payload['units'])} đơn vị tham gia; {submitted}/{len(statuses)} đơn vị đã gửi "
-        "kết quả tự đánh giá."
+        f"Kỳ đánh giá có {len(rows) + len(apart)} đơn vị tham gia; {len(rows)} đơn vị đã gửi kết quả tự đánh giá "
+        "và được xếp hạng."
     ]
-    if not_submitted:
+    if apart:
+        participation.append(f"Chưa nộp ({len(apart)} đơn vị, không xếp hạng, không tính vào xếp loại và bình quân): "
+                             + ", ".join(apart) + ".")
+    if incomplete:
         participation.append("Đơn vị còn chỉ tiêu chưa cung cấp số liệu (tính 0 điểm): "
-                             + ", ".join(not_submitted) + ".")
+                             + ", ".join(incomplete) + ".")
 
     # III. results
     summary = []
@@ -164,14 +166,9 @@ def report_content(campaign: Campaign, snapshot: ResultSnapshot, day: datetime.d
             f"Chỉ số bình quân đạt {_pct(statistics.fmean(values))} điểm, trung vị {_pct(statistics.median(values))} "
             f"điểm; cao nhất là {best['name']} ({_pct(best['value'])} điểm), thấp nhất là {worst['name']} "
             f"({_pct(worst['value'])} điểm).")
-        counts = {}
-        for r in rows:
-            if r["grade"]:
-                counts[r["grade"]] = counts.get(r["grade"], 0) + 1
+        counts = grade_counts(rows, bands)
         if counts:
-            summary.append("Xếp loại: " + "; ".join(f"{band[1]}: {counts[band[1]]} đơn vị"
-                                                     for band in sorted(bands, key=lambda b: -b[0])
-                                                     if band[1] in counts) + ".")
+            summary.append("Xếp loại: " + "; ".join(f"{label}: {n} đơn vị" for label, n in counts) + ".")
     means = {}
     for code in main:
         vals = [u["values"].get(code) for u in payload["units"].values() if u["values"].get(code) is not None]

@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
+from django.utils import translation
+from django.utils.functional import lazy
 
 import dxindex
 from dxindex import stats
@@ -120,18 +122,31 @@ def _interval_rows(index, figures: tuple[np.ndarray, ...]) -> dict[str, dict]:
                         "q95": int(q95[i])} for i, unit in enumerate(index)}
 
 
+def _participants(campaign: Campaign) -> tuple[list[tuple], list[dict]]:
+    """The submissions the result ranks (every unit that has sent its self-assessment) as plain tuples
+    (3,000 submissions nationally, not model instances), and the units that have not sent it: those are
+    never ranked nor scored 0, only listed apart."""
+    rows = (Submission.objects.filter(campaign=campaign).order_by("unit__code")
+            .values_list("pk", "unit__code", "unit__kind", "unit__name", "status"))
+    ranked, apart = [], []
+    for pk, code, kind, name, status in rows:
+        if status == Submission.Status.DRAFT:
+            apart.append({"code": code, "name": name})
+        else:
+            ranked.append((pk, code, kind, name))
+    return ranked, apart
+
+
 def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot, bool]:
     framework = campaign.framework
     engine = framework.engine()
-    # plain tuples, not model instances (3,000 submissions, each with its unit, campaign and framework)
-    units = list(Submission.objects.filter(campaign=campaign).order_by("unit__code")
-                 .values_list("pk", "unit__code", "unit__kind", "unit__name"))
+    units, not_submitted = _participants(campaign)
     data = scoring.unit_dataset([(pk, code, str(kind)) for pk, code, kind, _name in units], {campaign.pk},
                                 framework, basis)
     result = dxindex.compute(engine, data)
     existing = ResultSnapshot.objects.filter(campaign=campaign, inputs_sha256=result.inputs_sha256,
                                              basis=basis).first()
-    if existing is not None:
+    if existing is not None and existing.payload.get("not_submitted", []) == not_submitted:
         return existing, False
     root = root_code(engine)
     parts = main_indices(engine, root)
@@ -162,7 +177,7 @@ def build_snapshot(campaign: Campaign, basis: str, user) -> tuple[ResultSnapshot
     nodes = [{"code": c, "name": engine.by_code[c].name_vi or c, "name_en": engine.by_code[c].name_en,
               "aggregate": not engine.by_code[c].is_indicator, "level": engine.levels.get(c, 1),
               "max": _num(engine.nominal_max_points.get(c))} for c in engine.codes]
-    payload = {"root": root, "main": parts, "nodes": nodes, "units": units,
+    payload = {"root": root, "main": parts, "nodes": nodes, "units": units, "not_submitted": not_submitted,
                "method": {"model": engine.model, "rank_draws": RANK_DRAWS, "weight_noise": WEIGHT_NOISE}}
     snapshot = ResultSnapshot.objects.create(
         campaign=campaign, created_by=user if user is not None and user.is_authenticated else None,
@@ -190,6 +205,20 @@ def grade(value: float | None, bands: list) -> str:
     return ""
 
 
+def _band_label(value: float | None, bands: list) -> str:
+    if value is None:
+        return ""
+    english = translation.get_language() == "en"
+    for band in sorted(bands, key=lambda b: -b[0]):
+        if value >= band[0]:
+            return band[2] if english and len(band) > 2 and band[2] else band[1]
+    return ""
+
+
+# the grade as a page shows it: the band's label in the reader's language, chosen when it is read
+grade_label = lazy(_band_label, str)
+
+
 DEFAULT_BANDS = [[0.85, "Xuất sắc", "Excellent"], [0.70, "Tốt", "Good"], [0.55, "Khá", "Fair"],
                  [0.40, "Trung bình", "Average"], [0.0, "Yếu", "Weak"]]
 
@@ -202,14 +231,32 @@ def ranking(snapshot: ResultSnapshot, node: str | None = None, previous: ResultS
     rows = []
     for code, unit in payload["units"].items():
         value = unit["values"].get(node)
-        rows.append({"code": code, "name": unit["name"], "value": value, "points": unit["points"].get(node),
+        # score: the value on the 0–100 scale every chart and table shows (value stays on [0, 1] as stored)
+        rows.append({"code": code, "name": unit["name"], "value": value,
+                     "score": None if value is None else round(value * 100, 6), "points": unit["points"].get(node),
                      "max": unit["max"].get(node), "rank": (unit.get("ranks") or {}).get(node),
                      "interval": unit.get("interval") if node == payload["root"] else None,
-                     "grade": grade(value, bands), "missing": unit.get("missing", {})})
+                     "grade": grade(value, bands), "grade_label": grade_label(value, bands),
+                     "missing": unit.get("missing", {})})
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
+    # a change needs a rank in both periods: a unit that did not submit last time has no arrow
     if previous is not None:
         before = {c: (u.get("ranks") or {}).get(node) for c, u in previous.payload["units"].items()}
         for row in rows:
             old = before.get(row["code"])
             row["change"] = (int(old - row["rank"]) if old is not None and row["rank"] is not None else None)
     return rows
+
+
+def not_submitted(snapshot: ResultSnapshot) -> list[dict]:
+    """The units of a result that had not sent their self-assessment: listed apart, without rank or grade."""
+    return sorted(snapshot.payload.get("not_submitted", []), key=lambda u: u["name"])
+
+
+def grade_counts(rows: list[dict], bands: list) -> list[tuple[str, int]]:
+    """(grade, number of ranked units) from the best band down, bands nobody reached left out."""
+    counts = {}
+    for row in rows:
+        if row["grade"]:
+            counts[row["grade"]] = counts.get(row["grade"], 0) + 1
+    return [(band[1], counts[band[1]]) for band in sorted(bands, key=lambda b: -b[0]) if band[1] in counts]

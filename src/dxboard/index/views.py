@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 import dxindex
 from dxboard.accounts.models import Role
 from dxboard.accounts.permissions import can, is_admin, roles
+from dxboard.core.i18n import Message
 from dxboard.core.uploads import UploadError, check_text_upload, check_upload
 
 from . import actions
 from .forms import CampaignForm, EvidenceForm, FrameworkImportForm, ReviewForm
 from .frameworks import import_framework
 from .models import Answer, Appeal, Campaign, Evidence, Framework, Submission
-from .results import DEFAULT_BANDS, ranking
+from .results import DEFAULT_BANDS, not_submitted, ranking
 
 
 def _is_staff_reader(user) -> bool:
@@ -130,6 +131,27 @@ WAITING_ON = {
 }
 
 
+def _recompute_waiting(campaign: Campaign):
+    """The queued recomputation of this campaign's official result, if one is waiting for the worker."""
+    from dxboard.jobs.models import Job
+
+    from .jobs import RECOMPUTE
+
+    return (Job.objects.filter(kind=RECOMPUTE, status=Job.Status.QUEUED, payload__campaign=campaign.pk)
+            .order_by("-pk").first())
+
+
+def _reviewed_points() -> dict:
+    """Per submission, over the answers a reviewer has decided and both sides scored: how many, the points
+    the unit claimed for them and the points verified. The over-claim compares those two sums only, so
+    answers still waiting for review never count as a gap."""
+    decided = (Q(answers__self_points__isnull=False, answers__verified_points__isnull=False)
+               & Q(answers__review__in=[Answer.Review.ACCEPTED, Answer.Review.ADJUSTED, Answer.Review.REJECTED]))
+    return {"reviewed": Count("answers", filter=decided),
+            "claimed_reviewed": Sum("answers__self_points", filter=decided),
+            "verified": Sum("answers__verified_points", filter=decided)}
+
+
 @login_required
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("framework", "official"), pk=pk)
@@ -137,11 +159,12 @@ def campaign_detail(request, pk: int):
     if not _is_staff_reader(request.user) and not submissions.exists():
         raise Http404
     rows = submissions.select_related("unit").annotate(
-        claimed=Sum("answers__self_points"), verified=Sum("answers__verified_points"),
-        returned=Count("answers", filter=Q(answers__review=Answer.Review.RETURNED)))
+        claimed=Sum("answers__self_points"),
+        returned=Count("answers", filter=Q(answers__review=Answer.Review.RETURNED)),
+        **_reviewed_points())
     days_left = (campaign.closes - timezone.localdate()).days
     table = [{"s": s, "waiting_on": WAITING_ON.get(s.status, ""),
-              "gap": (s.claimed - s.verified) if s.claimed is not None and s.verified is not None else None}
+              "gap": (s.claimed_reviewed - s.verified) if s.reviewed else None}
              for s in rows]
     counts = {status: 0 for status in Submission.Status.values}
     for row in table:
@@ -149,11 +172,12 @@ def campaign_detail(request, pk: int):
     appeals = (Appeal.objects.restrict(request.user, "view").filter(submission__campaign=campaign)
                .select_related("submission__unit", "answer__indicator"))
     return render(request, "index/campaign_detail.html", {
-        "campaign": campaign, "table": table, "appeals": appeals, "days_left": days_left,
+        "campaign": campaign, "table": table, "recompute_job": _recompute_waiting(campaign),
+        "appeals": appeals, "days_left": days_left,
         "admin": is_admin(request.user),
         "leader": Role.LEADER in roles(request.user), "counts": counts,
         "status_labels": dict(Submission.Status.choices),
-        "bands_text": "\n".join("; ".join(str(x) for x in b) for b in (campaign.grade_bands or DEFAULT_BANDS)),
+        "bands": [*(campaign.grade_bands or DEFAULT_BANDS), ["", "", ""]],  # and one empty row to add a grade
     })
 
 
@@ -168,7 +192,7 @@ def _fill(*, acting_user, campaign):
 CAMPAIGN_ACTIONS = {
     "open": actions.open_campaign,
     "fill": _fill,
-    "compute": lambda **kw: actions.compute_results(**kw),
+    "compute": lambda **kw: actions.compute_results(**kw, official=True),  # the ranking the results page shows
     "recompute": actions.request_recompute,
     "provisional": actions.publish_provisional,
     "finalise": actions.finalise_campaign,
@@ -176,11 +200,32 @@ CAMPAIGN_ACTIONS = {
 }
 
 
-# What the office is told after an action, where "Done." would mislead (the job has only been queued).
+def _ranked(snapshot) -> int:
+    return len(snapshot.payload.get("units", {}))
+
+
+# What the office is told after each action, from what the action returned ("Done." said nothing).
 CAMPAIGN_DONE = {
-    "recompute": gettext_noop("Queued: the worker recomputes the official result; the current result is served "
-                              "until it has finished."),
+    "open": lambda n: Message(gettext_noop("The campaign is open: %(n)s forms created."), {"n": n}),
+    "fill": lambda saved: Message(gettext_noop("Figures filled from the modules: %(n)s answers saved."),
+                                  {"n": sum(saved.values())}),
+    "compute": lambda snapshot: Message(gettext_noop("Results recomputed: %(n)s units."), {"n": _ranked(snapshot)}),
+    "recompute": lambda job: Message(gettext_noop("Queued: the worker recomputes the official result; the current "
+                                                  "result is served until it has finished.")),
+    "provisional": lambda snapshot: Message(gettext_noop("Provisional results published: %(n)s units ranked; "
+                                                         "appeals are open."), {"n": _ranked(snapshot)}),
+    "finalise": lambda snapshot: Message(gettext_noop("The campaign is finalised: %(n)s units ranked."),
+                                         {"n": _ranked(snapshot)}),
+    "publish": lambda campaign: Message(gettext_noop("Publication approved: the results are on the public portal.")),
 }
+
+
+def _after_action(name: str, campaign: Campaign, outcome):
+    """Where the office goes next: the new ranking after a computation, the campaign page otherwise (which
+    follows a queued recomputation's state until it has run)."""
+    if name == "compute":
+        return redirect("index:results", campaign.pk)
+    return redirect("index:campaign", campaign.pk)
 
 
 @login_required
@@ -191,12 +236,13 @@ def campaign_action(request, pk: int):
     if name not in CAMPAIGN_ACTIONS or not _is_staff_reader(request.user):
         raise Http404
     try:
-        CAMPAIGN_ACTIONS[name](acting_user=request.user, campaign=campaign)
+        outcome = CAMPAIGN_ACTIONS[name](acting_user=request.user, campaign=campaign)
     except actions.ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _(CAMPAIGN_DONE.get(name, "Done.")))
-    return redirect("index:campaign", pk)
+        messages.error(request, exc.args[0])
+        return redirect("index:campaign", pk)
+    if name in CAMPAIGN_DONE:
+        messages.success(request, CAMPAIGN_DONE[name](outcome))
+    return _after_action(name, campaign, outcome)
 
 
 # -- submissions (the form, and the review) ------------------------------------------------------
@@ -259,8 +305,21 @@ def submission(request, pk: int):
 SUBMISSION_ACTIONS = {
     "submit": actions.submit,
     "start_review": actions.start_review,
+    "accept_with_evidence": actions.accept_answers_with_evidence,
     "return": actions.return_submission,
     "accept": actions.accept_submission,
+}
+
+# What the person is told after each action on a submission.
+SUBMISSION_DONE = {
+    "submit": lambda sub: Message(gettext_noop("Sent for review: %(unit)s's self-assessment is now with the "
+                                               "reviewer."), {"unit": sub.unit.name}),
+    "start_review": lambda sub: Message(gettext_noop("Review started: decide on each answer.")),
+    "accept_with_evidence": lambda counts: Message(gettext_noop(
+        "%(accepted)s answers with evidence accepted; %(skipped)s without evidence left for you to decide."),
+        {"accepted": counts[0], "skipped": counts[1]}),
+    "return": lambda sub: Message(gettext_noop("Returned to the unit for more evidence.")),
+    "accept": lambda sub: Message(gettext_noop("Submission accepted.")),
 }
 
 
@@ -272,11 +331,11 @@ def submission_action(request, pk: int):
     if name not in SUBMISSION_ACTIONS:
         raise Http404
     try:
-        SUBMISSION_ACTIONS[name](acting_user=request.user, submission=sub)
+        outcome = SUBMISSION_ACTIONS[name](acting_user=request.user, submission=sub)
     except actions.ActionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.args[0])
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, SUBMISSION_DONE[name](outcome))
     return redirect("index:submission", pk)
 
 
@@ -429,7 +488,7 @@ def results(request, pk: int):
         raise Http404
     return render(request, "index/results.html", {
         "campaign": campaign, "snapshot": snapshot, "rows": ranking(snapshot, node, previous_official(campaign)),
-        "nodes": nodes, "node": node,
+        "not_submitted": not_submitted(snapshot), "nodes": nodes, "node": node,
     })
 
 
@@ -443,7 +502,8 @@ def scorecard_data(snapshot, code: str) -> dict:
     for part in payload["main"]:
         values = [u["values"].get(part) for u in payload["units"].values() if u["values"].get(part) is not None]
         median = statistics.median(values) if values else None
-        parts.append({"code": part, "name": names[part]["name"], "points": unit["points"].get(part),
+        parts.append({"code": part, "name": names[part]["name"], "name_en": names[part].get("name_en", ""),
+                      "points": unit["points"].get(part),
                       "max": unit["max"].get(part), "value": unit["values"].get(part), "median": median,
                       "rank": (unit.get("ranks") or {}).get(part)})
     scored = [p for p in parts if p["value"] is not None and p["median"] is not None]
@@ -455,7 +515,8 @@ def scorecard_data(snapshot, code: str) -> dict:
             continue
         got, top = unit["points"].get(n["code"]), unit["max"].get(n["code"])
         if top and (got or 0) < top:
-            open_points.append({"code": n["code"], "name": n["name"], "gain": top - (got or 0), "max": top})
+            open_points.append({"code": n["code"], "name": n["name"], "name_en": n.get("name_en", ""),
+                                "gain": top - (got or 0), "max": top})
     open_points.sort(key=lambda r: -r["gain"])
     root = payload["root"]
     return {"unit": unit, "code": code, "parts": parts, "root": root, "total": unit["points"].get(root),
@@ -542,12 +603,14 @@ def campaign_grades(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     if not is_admin(request.user):
         raise Http404
-    bands = []
-    for line in request.POST.get("bands", "").splitlines():
-        if line.strip():
-            bands.append([part.strip() for part in line.split(";")])
+    # one row of the form per band: minimum score, Vietnamese label, English label (empty rows left out)
+    rows = zip(request.POST.getlist("band_min"), request.POST.getlist("band_vi"), request.POST.getlist("band_en"),
+               strict=False)
+    bands = [[low.strip(), vi.strip(), en.strip()] for low, vi, en in rows if low.strip() or vi.strip()]
     try:
         actions.set_grade_bands(acting_user=request.user, campaign=campaign, bands=bands)
     except actions.ActionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.args[0])
+    else:
+        messages.success(request, Message(gettext_noop("Grade bands saved: %(n)s grades."), {"n": len(bands)}))
     return redirect("index:campaign", pk)

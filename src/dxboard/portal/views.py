@@ -21,7 +21,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.vary import vary_on_cookie
 
 from dxboard.index.models import Campaign, ResultSnapshot
-from dxboard.index.results import ranking
+from dxboard.index.results import not_submitted, ranking
 from dxboard.index.views import framework_tree, previous_official, scorecard_data
 
 # Published results change only when a leader publishes: a short cache absorbs the rush after.
@@ -102,7 +102,8 @@ def ranking_page(request, pk: int):
     if table is None:
         full = Campaign.objects.select_related("official").get(pk=pk)
         table = render_to_string("portal/_ranking_rows.html", {
-            "campaign": full, "rows": ranking(full.official, node, previous_official(full))})
+            "campaign": full, "rows": ranking(full.official, node, previous_official(full)),
+            "not_submitted": not_submitted(full.official)})
         cache.set(key, table, PUBLIC_CACHE_SECONDS)
     return render(request, "portal/ranking.html", {
         "campaign": campaign, "nodes": meta["nodes"], "node": node, "table": mark_safe(table)})  # noqa: S308 — our own autoescaped render

@@ -81,6 +81,14 @@ def fill(submission, user):
                             document_date=datetime.date(2025, 1, 20), issuer="UBND phường")
 
 
+def sent(campaign):
+    """Every unit of the campaign has sent its self-assessment (results rank only those that have)."""
+    from dxboard.index.models import Submission
+
+    Submission.objects.filter(campaign=campaign, status=Submission.Status.DRAFT).update(
+        status=Submission.Status.SUBMITTED)
+
+
 @pytest.fixture
 def published(campaign, sub_a, sub_b, personas):
     """The campaign published: A 40 points, B 19 points of 50."""

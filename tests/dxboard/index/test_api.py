@@ -3,7 +3,7 @@ from rest_framework.test import APIClient
 
 from dxboard.index import actions
 
-from .conftest import answer, fill
+from .conftest import answer, fill, sent
 
 
 @pytest.fixture
@@ -13,6 +13,7 @@ def api():
 
 def test_results_are_public_only_once_published(api, personas, campaign, sub_a):
     fill(sub_a, personas["officer_a"])
+    sent(campaign)
     actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     assert api.get("/api/v1/index/results/").json()["count"] == 0
     campaign.status = "published"

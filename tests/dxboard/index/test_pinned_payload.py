@@ -19,7 +19,7 @@ import pytest
 
 from dxboard.index import actions, results, scoring
 from dxboard.index.frameworks import import_framework
-from dxboard.index.models import Answer, ResultSnapshot
+from dxboard.index.models import Answer, ResultSnapshot, Submission
 from dxboard.units.models import Unit, UnitKind
 
 PINNED = Path(__file__).with_name("pinned_payload.json")
@@ -108,6 +108,8 @@ def _campaign():
         elif i % 3 != 2:
             a.review = Answer.Review.ACCEPTED
         a.save()
+    # every unit has sent its form (the review above happened): all are ranked, none is listed apart
+    Submission.objects.filter(campaign=campaign).update(status=Submission.Status.SUBMITTED)
     return campaign
 
 

@@ -2,12 +2,13 @@ from django.core.cache import cache
 
 from dxboard.index import actions
 
-from .conftest import fill
+from .conftest import fill, sent
 
 
 def test_portal_shows_only_published_campaigns(client, personas, campaign, sub_a):
     cache.clear()
     fill(sub_a, personas["officer_a"])
+    sent(campaign)
     actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     assert "Thử 2025" not in client.get("/portal/").content.decode()
     assert client.get(f"/portal/{campaign.pk}/").status_code == 404
@@ -32,6 +33,7 @@ def test_portal_caches_follow_publications(client, personas, campaign, sub_a, dj
     at the next request, not when the cache expires."""
     cache.clear()
     fill(sub_a, personas["officer_a"])
+    sent(campaign)
     actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     for _ in range(2):  # the second answer is the one stored for this visitor (who now has a CSRF cookie)
         assert "Thử 2025" not in client.get("/portal/").content.decode()

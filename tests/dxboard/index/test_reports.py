@@ -13,12 +13,15 @@ from xml.etree import ElementTree
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from dxboard.audit.models import AuditEntry
 from dxboard.index import actions, boundaries, charts, reports
 from dxboard.index.frameworks import import_framework
 from dxboard.index.models import Answer, Campaign
 from dxboard.index.results import ranking
+
+from .conftest import sent
 
 FRAMEWORK = Path(__file__).resolve().parents[3] / "frameworks" / "province-commune-template.yaml"
 DAY = datetime.date(2025, 2, 5)
@@ -48,6 +51,7 @@ def campaign(tree, personas):
                    .select_related("indicator", "submission__unit").order_by("indicator__position"))
         for answer in list(answers)[:count]:
             actions.save_answer(acting_user=personas["admin"], answer=answer, expected_version=answer.version, value=1)
+    sent(campaign)
     actions.compute_results(acting_user=None, campaign=campaign, official=True)
     campaign.refresh_from_db()
     return campaign
@@ -367,26 +371,34 @@ def test_admin_uploads_boundaries_and_the_map_becomes_a_choropleth(campaign, per
     assert "<title>Phường Bắc Giang: " in after
 
 
-@pytest.mark.parametrize("payload,message", [
-    (b"{not json", "is not valid JSON"),
-    ({"type": "Feature", "geometry": None}, "must be a GeoJSON FeatureCollection"),
-    ({"type": "FeatureCollection", "features": []}, "has no features"),
+@pytest.mark.parametrize("payload,message_en,message_vi", [
+    (b"{not json", "is not valid JSON", "không phải là JSON (GeoJSON) hợp lệ"),
+    ({"type": "Feature", "geometry": None}, "must be a GeoJSON FeatureCollection",
+     "phải là một GeoJSON FeatureCollection"),
+    ({"type": "FeatureCollection", "features": []}, "has no features", "không có đối tượng (feature) nào"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "07210"},
                                                  "geometry": {"type": "Point", "coordinates": [106, 21]}}]},
-     "Feature 1: the geometry must be a Polygon or a MultiPolygon"),
+     "Feature 1: the geometry must be a Polygon or a MultiPolygon",
+     "Đối tượng 1: hình học (geometry) phải là Polygon hoặc MultiPolygon"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "07210"},
                                                  "geometry": {"type": "Polygon",
                                                               "coordinates": [[[106, 21], [500, 21]]]}}]},
-     "Feature 1: the coordinates are malformed"),
+     "Feature 1: the coordinates are malformed", "Đối tượng 1: tọa độ sai định dạng"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"ten": "x"},
                                                  "geometry": {"type": "Polygon", "coordinates": _square(106, 21)}}]},
-     "No feature carries a unit code"),
+     "No feature carries a unit code", "Không đối tượng nào có mã đơn vị"),
 ])
-def test_bad_boundary_files_are_refused_and_nothing_is_written(personas, login, media, payload, message):
+def test_bad_boundary_files_are_refused_and_nothing_is_written(personas, login, media, payload, message_en,
+                                                               message_vi):
     client = login(personas["admin"])
     response = client.post(reverse("index:boundary-upload"), {"file": _geojson_upload(payload)})
     assert response.status_code == 200
-    assert message in response.context["form"].errors["file"][0]
+    assert message_vi in response.context["form"].errors["file"][0]
+    raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    with pytest.raises(boundaries.BoundaryError) as refused:
+        boundaries.validate(raw)
+    with translation.override("en"):
+        assert message_en in str(refused.value.args[0])
     assert not (media / "boundaries" / "24.geojson").exists()
     assert not AuditEntry.objects.filter(action="index.upload_boundaries").exists()
 
@@ -396,7 +408,7 @@ def test_boundary_files_over_the_limit_are_refused(personas, login, media, monke
     client = login(personas["admin"])
     response = client.post(reverse("index:boundary-upload"), {"file": _geojson_upload(GEOJSON)})
     assert response.status_code == 200
-    assert "larger than 20 MB" in response.context["form"].errors["file"][0]
+    assert "Tệp địa giới lớn hơn 20 MB" in response.context["form"].errors["file"][0]
     assert not (media / "boundaries" / "24.geojson").exists()
     with pytest.raises(boundaries.BoundaryError):
         boundaries.validate(b" " * 501)
@@ -416,6 +428,7 @@ def test_time_series_spans_the_periods_and_hides_unpublished_ones_from_the_publi
                                       closes=datetime.date(2024, 10, 31))
     earlier.units.set([tree["A"], tree["B"]])
     actions.open_campaign(acting_user=None, campaign=earlier)
+    sent(earlier)
     actions.compute_results(acting_user=None, campaign=earlier, official=True)
 
     def ticks(client):

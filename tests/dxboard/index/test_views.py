@@ -4,12 +4,13 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from dxboard.index import actions
 from dxboard.index.models import Evidence
 
-from .conftest import answer, fill
+from .conftest import answer, fill, sent
 
 
 def test_officer_sees_only_their_own_form(login, personas, sub_a, sub_b):
@@ -106,6 +107,7 @@ def test_campaign_dashboard_shows_waiting_on_and_is_scoped(login, personas, camp
 
 def test_results_and_scorecards(login, personas, campaign, sub_a):
     fill(sub_a, personas["officer_a"])
+    sent(campaign)
     actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     page = login(personas["leader"]).get(f"/index/campaigns/{campaign.pk}/results/").content.decode()
     assert page.index("Phường Bắc Giang") < page.index("Phường Kinh Bắc")  # ranked first
@@ -134,6 +136,7 @@ def test_statistical_audit_page_with_what_if_weights(login, personas, campaign, 
     fill(sub_a, personas["officer_a"])
     b2 = answer(sub_b, "B1")
     actions.save_answer(acting_user=personas["officer_b"], answer=b2, expected_version=b2.version, choice="chu_tich")
+    sent(campaign)
     actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     client = login(personas["admin"])
     page = client.get(f"/index/campaigns/{campaign.pk}/audit/").content.decode()
@@ -209,24 +212,29 @@ def test_admin_maps_a_renamed_indicator_between_versions(login, personas, small_
     login(personas["admin"]).post(f"/index/frameworks/{v2.pk}/map/", {"old": "B2", "new": "B3", "note": "đổi mã"})
     mapping = IndicatorMapping.objects.get(new__code="B3")
     assert (mapping.old.framework, mapping.old.code) == (small_framework, "B2")
-    assert "B2 → B3" in login(personas["admin"]).get(f"/index/frameworks/{v2.pk}/").content.decode()
+    page = login(personas["admin"]).get(f"/index/frameworks/{v2.pk}/").content.decode()
+    assert '<span class="code">B2</span> → <span class="code">B3</span>' in page
 
 
 def test_grade_bands_are_configurable_per_campaign(login, personas, campaign, sub_a):
     client = login(personas["admin"])
-    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "0,9; Xuất sắc; Excellent\n0; Cần cố gắng; Weak"})
+    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"band_min": ["0,9", "0", ""],
+                                                            "band_vi": ["Xuất sắc", "Cần cố gắng", ""],
+                                                            "band_en": ["Excellent", "Weak", ""]})
     campaign.refresh_from_db()
     assert campaign.grade_bands == [[0.9, "Xuất sắc", "Excellent"], [0.0, "Cần cố gắng", "Weak"]]
     fill(sub_a, personas["officer_a"])
+    sent(campaign)
     snapshot = actions.compute_results(acting_user=personas["admin"], campaign=campaign, basis="self", official=True)
     from dxboard.index.results import ranking
 
     assert ranking(snapshot)[0]["grade"] == "Cần cố gắng"  # 0.8 < 0.9
-    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "2; Quá cao"})
+    client.post(f"/index/campaigns/{campaign.pk}/grades/", {"band_min": ["2"], "band_vi": ["Quá cao"], "band_en": [""]})
     campaign.refresh_from_db()
     assert campaign.grade_bands[0][0] == 0.9  # refused, unchanged
     leader = login(personas["leader"])
-    assert leader.post(f"/index/campaigns/{campaign.pk}/grades/", {"bands": "0; x"}).status_code == 404
+    refused = leader.post(f"/index/campaigns/{campaign.pk}/grades/", {"band_min": ["0"], "band_vi": ["x"]})
+    assert refused.status_code == 404
 
 
 def test_the_office_queues_a_recomputation_and_is_told_it_is_queued(login, personas, published):
@@ -236,8 +244,58 @@ def test_the_office_queues_a_recomputation_and_is_told_it_is_queued(login, perso
     url = f"/index/campaigns/{published.pk}/action/"
     assert login(personas["officer_a"]).post(url, {"action": "recompute"}).status_code == 404
     assert not Job.objects.filter(kind="index.recompute").exists()
-    page = login(personas["admin"]).post(url, {"action": "recompute"}, follow=True).content.decode()
+    response = login(personas["admin"]).post(url, {"action": "recompute"}, follow=True)
+    page = response.content.decode()
     assert "Đã xếp hàng" in page and "Đã thực hiện." not in page
     job = Job.objects.get(kind="index.recompute")
     assert job.payload["campaign"] == published.pk and job.status == Job.Status.QUEUED
+    assert job.requested_by == personas["admin"]
+    assert f'id="job-{job.pk}"' in page and reverse("jobs:state", args=[job.pk]) in page  # the page follows it
     assert AuditEntry.objects.filter(action="index.request_recompute").count() == 1
+    from dxboard.jobs.queue import work
+
+    work()  # the worker has a handler for the kind and runs it
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.last_error
+
+
+def test_compute_now_returns_to_the_new_ranking_and_says_how_many_units(login, personas, campaign, sub_a):
+    fill(sub_a, personas["officer_a"])
+    sent(campaign)
+    url = f"/index/campaigns/{campaign.pk}/action/"
+    response = login(personas["admin"]).post(url, {"action": "compute"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("index:results", args=[campaign.pk])
+    page = response.content.decode()
+    assert "Đã tính lại kết quả: 2 đơn vị." in page and "Đã thực hiện." not in page
+    assert [r["code"] for r in response.context["rows"]] == ["07210", "09187"]
+
+
+def test_accepting_every_answer_with_evidence_skips_the_others_and_is_audited(login, personas, sub_a):
+    from dxboard.audit.models import AuditEntry
+    from dxboard.index.models import Answer
+
+    fill(sub_a, personas["officer_a"])  # evidence on A1 only
+    actions.submit(acting_user=personas["officer_a"], submission=sub_a)
+    actions.start_review(acting_user=personas["reviewer"], submission=sub_a)
+    client = login(personas["reviewer"])
+    page = client.post(f"/index/submissions/{sub_a.pk}/action/", {"action": "accept_with_evidence"},
+                       follow=True).content.decode()
+    reviews = dict(sub_a.answers.values_list("indicator__code", "review"))
+    assert reviews == {"A1": Answer.Review.ACCEPTED, "A2": Answer.Review.PENDING, "B1": Answer.Review.PENDING,
+                       "B2": Answer.Review.PENDING}
+    assert AuditEntry.objects.filter(action="index.review_answer").count() == 1
+    assert "Đã chấp nhận 1 câu trả lời có minh chứng; 3 câu trả lời chưa có minh chứng" in page
+
+
+def test_home_queues_returned_forms_with_the_reason_and_answers_to_review_with_counts(login, personas, sub_a):
+    fill(sub_a, personas["officer_a"])
+    actions.submit(acting_user=personas["officer_a"], submission=sub_a)
+    reviewer_home = login(personas["reviewer"]).get("/").content.decode()
+    assert "Hồ sơ chờ bạn thẩm định" in reviewer_home and "4 câu trả lời chờ quyết định" in reviewer_home
+    actions.start_review(acting_user=personas["reviewer"], submission=sub_a)
+    actions.review_answer(acting_user=personas["reviewer"], answer=answer(sub_a, "B2"), decision="returned",
+                          note="Cần danh sách tin bài")
+    actions.return_submission(acting_user=personas["reviewer"], submission=sub_a)
+    officer_home = login(personas["officer_a"]).get("/").content.decode()
+    assert "Cần danh sách tin bài" in officer_home and "Số tin bài" in officer_home
+    assert "Hồ sơ chờ bạn thẩm định" not in login(personas["reviewer"]).get("/").content.decode()  # no empty panel

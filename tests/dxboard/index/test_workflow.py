@@ -7,7 +7,7 @@ from dxboard.core.models import Notification
 from dxboard.index import actions
 from dxboard.index.models import Answer, Campaign, Framework, ResultSnapshot, Submission
 
-from .conftest import SMALL_FRAMEWORK, answer, fill
+from .conftest import SMALL_FRAMEWORK, answer, fill, sent
 
 
 def test_import_is_idempotent_and_a_change_makes_a_new_version(small_framework):
@@ -199,6 +199,7 @@ def test_results_provisional_appeal_finalise_publish(campaign, sub_a, sub_b, per
     assert units["07210"]["values"]["T"] == pytest.approx(0.8)
     assert (units["07210"]["ranks"]["T"], units["09187"]["ranks"]["T"]) == (1.0, 2.0)
     # a rerun on the same inputs is harmless: the same snapshot
+    sent(campaign)
     assert actions.compute_results(acting_user=personas["admin"], campaign=campaign) == snapshot
     with pytest.raises(actions.ActionError):
         actions.publish(acting_user=personas["leader"], campaign=campaign)  # not finalised yet
@@ -219,6 +220,7 @@ def test_results_provisional_appeal_finalise_publish(campaign, sub_a, sub_b, per
 
 
 def test_snapshots_are_immutable(campaign, personas):
+    sent(campaign)
     snapshot = actions.compute_results(acting_user=personas["admin"], campaign=campaign)
     snapshot.payload = {}
     with pytest.raises(RuntimeError):
@@ -297,3 +299,17 @@ def test_a_campaign_tells_each_unit_once_with_the_mail_queued(campaign, sub_a, s
     assert sorted(j.payload["to"] for j in opened) == [["officer_a@example.org"], ["officer_b@example.org"]]
     assert all("Thử 2025" in j.payload["subject"] for j in opened)
     assert Notification.objects.filter(user=personas["officer_a"], subject__contains="Thử 2025").count() == 1
+
+
+def test_a_unit_that_never_sent_its_form_does_not_hold_publication_back(campaign, sub_a, sub_b, personas):
+    from dxboard.index.results import not_submitted, ranking
+
+    fill(sub_a, personas["officer_a"])
+    _accept_all(sub_a, personas)
+    snapshot = actions.publish_provisional(acting_user=personas["admin"], campaign=campaign)
+    assert [r["code"] for r in ranking(snapshot)] == ["07210"]
+    assert [u["code"] for u in not_submitted(snapshot)] == ["09187"]
+    actions.finalise_campaign(acting_user=personas["admin"], campaign=campaign)
+    actions.publish(acting_user=personas["leader"], campaign=campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == "published"
