@@ -6,7 +6,8 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-APPS = ["core", "audit", "units", "accounts", "jobs"]
+APPS = ["core", "audit", "units", "accounts", "jobs", "index", "itprojects", "workdays", "steering", "feedback", "kpi",
+        "portal"]
 
 
 def _names(model):
