@@ -217,7 +217,7 @@ def feed_submission(*, acting_user, submission, mapping: dict[str, str] | None =
                 continue
             fields = {"value": value}
         index_actions.save_answer(acting_user=acting_user, answer=answer, expected_version=answer.version,
-                                  comment="Citizen feedback / Phản ánh, kiến nghị", **fields)
+                                  comment="Lấy từ phản ánh, kiến nghị của người dân", **fields)
         saved += 1
     return saved
 

@@ -66,6 +66,6 @@ def feed_submission(*, acting_user, submission, mapping: dict | None = None) -> 
         else:
             fields = {"value": round(figure.value, 6)}
         index_actions.save_answer(acting_user=acting_user, answer=answer, expected_version=answer.version,
-                                  comment=f"KPI {metric.code} ({how}) / Số liệu vận hành", **fields)
+                                  comment=f"Lấy từ số liệu vận hành: {metric.name}", **fields)
         saved += 1
     return saved
