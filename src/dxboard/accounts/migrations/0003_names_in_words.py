@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_preference'),
-        ('units', '0002_alter_unitsuccession_options_alter_unit_search_text_and_more'),
+        ('units', '0002_names_in_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
