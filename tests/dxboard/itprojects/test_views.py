@@ -42,11 +42,11 @@ def test_officer_cannot_register_for_another_unit(login, personas, tree):
     assert response.status_code == 200 and not System.objects.exists()
 
 
-def test_rules_are_bilingual_errors(login, personas, tree):
+def test_rules_are_refused_in_the_readers_language(login, personas, tree):
     client = login(personas["officer_a"])
     html = client.post("/itprojects/systems/new/", {**FORM, "owner": tree["A"].pk, "budget_approved": "10",
                                                     "budget_disbursed": "20"}).content.decode()
-    assert "The disbursed amount cannot exceed the approved budget." in html
+    assert "Số đã giải ngân không được vượt tổng mức được duyệt." in html and "cannot exceed" not in html
     assert not System.objects.exists()
 
 
@@ -144,7 +144,7 @@ def test_review_on_the_page_completes_and_notifies_the_owner(login, personas, sy
     # a merge without a deadline is refused
     html = client.post(f"/itprojects/review/{review.pk}/", {**base, "follow_up_deadline": "", "complete": "1"}
                        ).content.decode()
-    assert "needs a follow-up and its deadline" in html
+    assert "Kết luận khác “duy trì” cần có việc tiếp theo và thời hạn." in html
     response = client.post(f"/itprojects/review/{review.pk}/", {**base, "complete": "1"})
     assert response.status_code == 302
     review.refresh_from_db()
