@@ -96,6 +96,8 @@ def test_portfolio_page_graph_and_duplicates(login, personas, tree):
     body = svg.content.decode()
     assert body.startswith("<svg") and "<style" not in body and "<script" not in body
     assert "Văn bản &lt;đến&gt;" in body and "Phần mềm quản lý văn bản" in body
+    links = client.get("/itprojects/graph/").content.decode()
+    assert "<th>Hệ thống nguồn</th><th>Hệ thống nhận</th>" in links and "Từ ngày" not in links
     dup = client.get("/itprojects/duplicates/").content.decode()
     assert "vb-a" not in dup and a1.name in dup and b1.name in dup
     # officer A's graph shows B's system only as an outside box label, and A's portfolio counts A only

@@ -46,6 +46,10 @@ def test_a_weekday_holiday_added_on_the_page_moves_the_deadlines_due_on_or_befor
     assert entry.after["date"] == "2025-06-30" and entry.after["name"] == "Nghỉ bù đột xuất"
     page = client.get("/workdays/?year=2025").content.decode()
     assert "Nghỉ bù đột xuất" in page and "Quyết định 12/QĐ-UBND" in page
+    assert "Exceptional day off" not in page  # a Vietnamese page names the day in Vietnamese only
+    client.cookies["django_language"] = "en"
+    page = client.get("/workdays/?year=2025").content.decode()
+    assert "Exceptional day off" in page and "Nghỉ bù đột xuất" not in page
 
 
 def test_editing_a_make_up_saturday_into_a_day_off_moves_the_deadline_and_keeps_the_date(login, personas,
@@ -207,7 +211,7 @@ def test_the_year_page_lists_days_with_weekday_kind_provisional_mark_and_source(
     page = client.get("/workdays/?year=2025").content.decode()
     row = page[page.index('id="day-2025-04-26"'):]
     row = row[:row.index("</tr>")]
-    assert "26/04/2025" in row and "Thứ 7" in row and "Ngày làm bù" in row and "Labour Code 2019" in row
+    assert "26/04/2025" in row and "Thứ 7" in row and "Ngày làm bù" in row and "Bộ luật Lao động 2019" in row
     assert "tạm tính" not in row
     assert "Tết Nguyên đán Ất Tỵ (mùng 1)" in page and "2026-02-17" not in page
     page_2026 = client.get("/workdays/?year=2026").content.decode()
