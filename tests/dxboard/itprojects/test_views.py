@@ -234,3 +234,24 @@ def test_a_review_follow_up_becomes_a_steering_task_once(login, personas, system
     assert "2026" in task.plan.title
     client.post(f"/itprojects/review/{review.pk}/steering-task/")
     assert Task.objects.count() == 1  # idempotent
+
+
+def test_the_office_home_lists_the_reviews_still_to_complete(login, personas, campaign):
+    from django.test import RequestFactory
+
+    from dxboard.itprojects.models import Review
+    from dxboard.itprojects.panels import home_panels
+
+    def panels(user):
+        request = RequestFactory().get("/")
+        request.user = user
+        return {p.title: p for p in home_panels(request)}
+
+    queue = panels(personas["admin"])["Hệ thống cần hoàn thành rà soát"]
+    assert queue.todo == 3 and len(queue.context["reviews"]) == 3
+    Review.objects.filter(pk=campaign.reviews.first().pk).update(status=Review.Status.DONE)
+    assert panels(personas["admin"])["Hệ thống cần hoàn thành rà soát"].todo == 3 - 1
+    assert "Hệ thống cần hoàn thành rà soát" not in panels(personas["leader"])
+    Review.objects.update(status=Review.Status.DONE)
+    assert "Hệ thống cần hoàn thành rà soát" not in panels(personas["admin"])  # nothing left: no panel
+    assert "3 hệ thống chưa rà soát xong" not in login(personas["admin"]).get("/").content.decode()
