@@ -41,7 +41,7 @@ from .models import (
     ReportAttachment,
     Task,
 )
-from .rates import Period, league_table
+from .rates import Period, league_table, recent_periods
 from .status import DUE_SOON, IN_PROGRESS, LABELS, OVERDUE
 
 SESSION_KEY = "steering-plan-import"
@@ -458,7 +458,8 @@ def league(request):
     _require_reader(request)
     period = _period(request)
     return render(request, "steering/league.html", {"period": period, "rows": league_table(period),
-                                                    "previous": period.previous()})
+                                                    "previous": period.previous(),
+                                                    "periods": recent_periods(timezone.localdate(), period)})
 
 
 @login_required
@@ -474,5 +475,6 @@ def summary_page(request):
         return response
     if fmt == "xlsx":
         return _xlsx(excel.summary_workbook(data), f"tong-hop-nhiem-vu-{period.slug}.xlsx")
-    return render(request, "steering/summary.html", {"s": data, "period": period})
+    return render(request, "steering/summary.html", {"s": data, "period": period,
+                                                     "periods": recent_periods(timezone.localdate(), period)})
 

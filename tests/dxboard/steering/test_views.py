@@ -86,6 +86,8 @@ def test_league_table_and_summary_exports(login, personas, spread):
     year = timezone.localdate().year
     html = client.get(f"/steering/league/?period={year}").content.decode()
     assert "Phường Bắc Giang" in html and "Phường Kinh Bắc" in html
+    # the period is chosen by its name, its key stays in the form's value
+    assert f'<option value="{year}" selected>năm {year}</option>' in html and f"{year}-Q1<" not in html
     response = client.get(f"/steering/summary/?period={year}&format=docx")
     assert response["Content-Disposition"].endswith(f'bao-cao-nhiem-vu-{year}.docx"')
     document = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
