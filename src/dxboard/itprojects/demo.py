@@ -161,7 +161,11 @@ def _h(code: str, salt: str, n: int) -> int:
     return zlib.crc32(f"{code}:{salt}".encode()) % n
 
 
-def _fields(code, name, function, domain, level, stage) -> dict:
+def _last_month_end(today: datetime.date) -> datetime.date:
+    return today.replace(day=1) - datetime.timedelta(days=1)
+
+
+def _fields(code, name, function, domain, level, stage, today: datetime.date) -> dict:
     big = domain == "platform" or function in ("one-stop", "document-management", "camera-surveillance", "ioc")
     year = 2017 + _h(code, "year", 7)
     live = stage in ("accepted", "operating", "retired")
@@ -183,7 +187,7 @@ def _fields(code, name, function, domain, level, stage) -> dict:
         "purpose": f"{name}: phục vụ {'người dân, doanh nghiệp' if target >= 300_000 else 'cán bộ, công chức'} "
                    f"trên địa bàn tỉnh.",
         "go_live": datetime.date(year, 1 + _h(code, "month", 12), 1) if live else None,
-        "retired_on": datetime.date(2025, 9, 30) if stage == "retired" else None,
+        "retired_on": min(datetime.date(2025, 9, 30), today) if stage == "retired" else None,
         "decision_number": f"{100 + _h(code, 'dec', 800)}/QĐ-UBND",
         "decision_date": datetime.date(year - 1, 1 + _h(code, "dm", 12), 10),
         "funding": ["provincial", "provincial", "central", "oda", "commune"][_h(code, "fund", 5)]
@@ -204,7 +208,7 @@ def _fields(code, name, function, domain, level, stage) -> dict:
         "monthly_transactions": mau * (2 + _h(code, "tx", 20)) if mau else None,
         "incidents_year": _h(code, "inc", 6) if live else None,
         "yearly_cost": (approved * Decimal("0.12")).quantize(Decimal("0.1")) if live else None,
-        "usage_updated": datetime.date(2025, 10, 31) if live else None,
+        "usage_updated": _last_month_end(today) if live else None,  # figures of the month just ended
         "is_demo": True,
     }
     if function == "data-sharing-platform":
@@ -221,7 +225,7 @@ def load_demo() -> int:
         for code, name, function, domain, owner, level, origin, stage in SYSTEMS:
             if owner not in units:
                 continue
-            fields = _fields(code, name, function, domain, level, stage)
+            fields = _fields(code, name, function, domain, level, stage, timezone.localdate())
             fields["owner"] = units[owner]
             operator = units.get(OPERATORS.get(code, ""))
             fields["operator"] = operator if operator != units[owner] else None
@@ -261,7 +265,8 @@ def load_demo() -> int:
                 setattr(review, field, value)
             review.findings, review.verdict, review.follow_up = findings, verdict, follow_up
             review.merge_with = systems.get(merge_with) if merge_with else None
-            review.follow_up_deadline = datetime.date(2026, 6, 30) if follow_up else None
+            # half a year after the campaign's deadline: never before the review that sets it
+            review.follow_up_deadline = datetime.date(year + 1, 6, 30) if follow_up else None
             review.status = Review.Status.DONE
             review.reviewed_by = admin
             review.reviewed_at = timezone.now()

@@ -1,6 +1,6 @@
 """The registry in Excel: export the systems a person may see; import a filled-in copy.
 
-`export_workbook()` writes one row per system (row 1 headers in Vietnamese / English, row 2 the field
+`export_workbook()` writes one row per system (row 1 headers in the reader's language, row 2 the field
 keys the import reads, data from row 3) and a sheet of allowed values. `parse()` checks every row of an
 uploaded copy without writing anything (a `Preview` of creations and changes, or errors naming row and
 column); `apply()` writes all rows through the actions in one transaction, so a file applies whole or
@@ -17,6 +17,8 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -76,7 +78,15 @@ COLUMNS = [
 ]
 KEYS = [c[0] for c in COLUMNS]
 LETTER = {c[0]: get_column_letter(i + 1) for i, c in enumerate(COLUMNS)}
-HEADER = {c[0]: f"{c[1]} / {c[2]}" for c in COLUMNS}
+
+
+def _spoken(vi: str, en: str) -> str:
+    """The Vietnamese or the English wording, whichever the reader's language is."""
+    return vi if (translation.get_language() or "vi").startswith("vi") else en
+
+
+spoken = lazy(_spoken, str)
+HEADER = {c[0]: spoken(c[1], c[2]) for c in COLUMNS}
 CODE_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
@@ -102,7 +112,7 @@ def export_workbook(systems) -> bytes:
     ws.title = SHEET
     header_fill = PatternFill("solid", fgColor="DDE3EA")
     for i, (key, *_rest) in enumerate(COLUMNS, start=1):
-        ws.cell(row=1, column=i, value=HEADER[key]).font = Font(bold=True)
+        ws.cell(row=1, column=i, value=str(HEADER[key])).font = Font(bold=True)
         ws.cell(row=1, column=i).fill = header_fill
         ws.cell(row=2, column=i, value=key).font = Font(italic=True, color="777777")
         ws.column_dimensions[get_column_letter(i)].width = 28 if key in ("name", "purpose") else 16
@@ -114,14 +124,14 @@ def export_workbook(systems) -> bytes:
                 cell.data_type = "s"  # user text is never a formula: no injection through the export
     ws.freeze_panes = "C3"
     lists = wb.create_sheet(LISTS_SHEET)
-    lists.append(["Cột / Column", "Giá trị / Value", "Nghĩa / Meaning"])
+    lists.append([_spoken("Cột", "Column"), _spoken("Giá trị", "Value"), _spoken("Nghĩa", "Meaning")])
     for key, _vi, _en, kind, choices, _req in COLUMNS:
         if kind == CHOICE:
             for value, label in choices.choices:
-                lists.append([HEADER[key], value, str(label)])
+                lists.append([str(HEADER[key]), value, str(label)])
     lists.append([])
-    lists.append(["Hàng 2 chứa mã cột, không sửa. Ngày dạng dd/mm/yyyy. Số tiền tính bằng triệu đồng.",
-                  "Row 2 holds the column keys: do not change it. Dates as dd/mm/yyyy. Money in million VND."])
+    lists.append([_spoken("Hàng 2 chứa mã cột, không sửa. Ngày dạng dd/mm/yyyy. Số tiền tính bằng triệu đồng.",
+                          "Row 2 holds the column keys: do not change it. Dates as dd/mm/yyyy. Money in million VND.")])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

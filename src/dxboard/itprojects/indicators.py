@@ -92,7 +92,7 @@ def feed_submission(*, acting_user, submission, mapping: dict[str, str] | None =
                 continue
             fields = {"value": value}
         index_actions.save_answer(acting_user=acting_user, answer=answer, expected_version=answer.version,
-                                  comment="IT registry / Danh mục hệ thống thông tin", **fields)
+                                  comment="Lấy từ danh mục hệ thống thông tin", **fields)
         saved += 1
     return saved
 

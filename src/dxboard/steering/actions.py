@@ -161,6 +161,14 @@ def occurrence_deadlines(rule: RecurrenceRule, start: datetime.date, end: dateti
     return out
 
 
+def _check_dates(start_date: datetime.date | None, deadline: datetime.date) -> None:
+    """A task cannot be due before it starts (whether added by the form, from Excel or corrected)."""
+    if start_date and deadline < start_date:
+        raise _refuse(gettext_noop("The deadline (%(deadline)s) is before the start date (%(start)s)."),
+                      {"deadline": deadline.strftime("%d/%m/%Y"), "start": start_date.strftime("%d/%m/%Y")},
+                      field="deadline")
+
+
 TASK_FIELDS = ("code", "content", "pillar", "assigned_by", "start_date", "expected_output", "indicator_code",
                "priority")
 
@@ -175,6 +183,7 @@ def create_task(*, acting_user, plan: Plan, title: str, lead_unit, deadline: dat
     unknown = set(fields) - set(TASK_FIELDS)
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
+    _check_dates(fields.get("start_date"), deadline)
     cal = Calendar()
     task = Task.objects.create(plan=plan, title=title, lead_unit=lead_unit, deadline=deadline,
                                original_deadline=deadline, effective_deadline=cal.effective_deadline(deadline),
@@ -307,11 +316,8 @@ def update_task(*, acting_user, task: Task, **fields) -> Task:
         if task.extensions.filter(status=Decision.PENDING).exists():
             raise _refuse(gettext_noop("An extension request is waiting for a decision: decide it before "
                                        "correcting the deadline."), field="deadline")
-    start_date = changes.get("start_date", task.start_date)
-    if (deadline_changed or "start_date" in changes) and start_date and deadline < start_date:
-        raise _refuse(gettext_noop("The deadline (%(deadline)s) is before the start date (%(start)s)."),
-                      {"deadline": deadline.strftime("%d/%m/%Y"), "start": start_date.strftime("%d/%m/%Y")},
-                      field="deadline")
+    if deadline_changed or "start_date" in changes:
+        _check_dates(changes.get("start_date", task.start_date), deadline)
 
     if changes or coordinating is not None:
         before = snapshot(task)

@@ -1,11 +1,15 @@
-"""Plans in Excel: a template with dropdowns, a checked import (preview with errors per row,
-Vietnamese then English; all or nothing), and XLSX exports of any task list and of the summary."""
+"""Plans in Excel: a template with dropdowns, a checked import (preview with errors per row, in the
+reader's language; all or nothing), and XLSX exports of any task list and of the summary. Headers are
+written in the language of whoever downloads the file; sheet names are Vietnamese, as the template's
+import finds them."""
 
 import datetime
 import io
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -18,27 +22,27 @@ from dxboard.units.models import Unit
 
 from . import actions
 from .models import Pillar, Priority, RecurrenceRule
-from .status import EN_LABELS
+from .status import LABELS
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHEET = "NhiemVu"
-LISTS = "DanhMuc"
+SHEET = "Nhiệm vụ"
+LISTS = "Danh mục"
 
-COLUMNS = [  # key, header (vi / en), width
-    ("code", "Mã / Code", 10),
-    ("title", "Tên nhiệm vụ (*) / Title (*)", 50),
-    ("content", "Nội dung / Content", 40),
-    ("pillar", "Trụ cột / Pillar", 22),
-    ("lead_unit", "Đơn vị chủ trì (*) / Lead unit (*)", 36),
-    ("coordinating", "Đơn vị phối hợp (mã, cách nhau bởi ;) / Coordinating units (codes; separated)", 30),
-    ("assigned_by", "Lãnh đạo giao / Assigning leader", 24),
-    ("start_date", "Ngày bắt đầu / Start (dd/mm/yyyy)", 16),
-    ("deadline", "Hạn hoàn thành (*) / Deadline (*) (dd/mm/yyyy)", 18),
-    ("expected_output", "Sản phẩm / Expected output", 30),
-    ("indicator_code", "Chỉ tiêu liên kết / Linked indicator", 16),
-    ("priority", "Ưu tiên / Priority", 14),
-    ("frequency", "Lặp lại / Recurrence", 16),
-    ("working_day", "Ngày làm việc thứ / n-th working day", 14),
+COLUMNS = [  # key, header, width
+    ("code", _("Code"), 10),
+    ("title", _("Title (*)"), 50),
+    ("content", _("Content"), 40),
+    ("pillar", _("Pillar"), 22),
+    ("lead_unit", _("Lead unit (*)"), 36),
+    ("coordinating", _("Coordinating units (codes, separated by ;)"), 30),
+    ("assigned_by", _("Assigning leader"), 24),
+    ("start_date", _("Start date (dd/mm/yyyy)"), 16),
+    ("deadline", _("Deadline (*) (dd/mm/yyyy)"), 18),
+    ("expected_output", _("Expected output"), 30),
+    ("indicator_code", _("Linked indicator"), 16),
+    ("priority", _("Priority"), 14),
+    ("frequency", _("Recurrence"), 16),
+    ("working_day", _("n-th working day"), 14),
 ]
 KEYS = [c[0] for c in COLUMNS]
 FREQUENCIES = {"": None, "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly",
@@ -61,7 +65,7 @@ def template_workbook() -> bytes:
     ws.title = SHEET
     lists = wb.create_sheet(LISTS)
     for i, (_key, header, width) in enumerate(COLUMNS, 1):
-        cell = ws.cell(row=1, column=i, value=header)
+        cell = ws.cell(row=1, column=i, value=str(header))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -80,7 +84,7 @@ def template_workbook() -> bytes:
 
     def validation(list_col: int, n: int, target: str):
         letter = get_column_letter(list_col)
-        dv = DataValidation(type="list", formula1=f"={LISTS}!${letter}$1:${letter}${max(n, 1)}", allow_blank=True)
+        dv = DataValidation(type="list", formula1=f"='{LISTS}'!${letter}$1:${letter}${max(n, 1)}", allow_blank=True)
         dv.add(f"{target}2:{target}1000")
         ws.add_data_validation(dv)
 
@@ -230,34 +234,29 @@ def apply(*, acting_user, data: bytes, plan_fields: dict, document_fields: dict 
 
 def _sheet(ws, headers, rows, widths=None):
     for i, h in enumerate(headers, 1):
-        c = ws.cell(row=1, column=i, value=h)
+        c = ws.cell(row=1, column=i, value=str(h))
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(i, 18)
     for r, row in enumerate(rows, 2):
         for i, v in enumerate(row, 1):
-            cell = ws.cell(row=r, column=i, value=v)
+            cell = ws.cell(row=r, column=i, value=str(v) if isinstance(v, Promise) else v)
             if isinstance(v, datetime.date):
                 cell.number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
 
 
-TASK_HEADERS = ["Mã / Code", "Nhiệm vụ / Task", "Kế hoạch / Plan", "Đơn vị chủ trì / Lead unit",
-                "Đơn vị phối hợp / Coordinating", "Hạn / Deadline", "Hạn thực tế / Effective deadline",
-                "Tiến độ (%) / Progress", "Ngày hoàn thành / Completed on", "Trạng thái / Status"]
-
-
-def _status_label(status: str) -> str:
-    return Message(EN_LABELS[status])
+TASK_HEADERS = [_("Code"), _("Task"), _("Plan"), _("Lead unit"), _("Coordinating units"), _("Deadline"),
+                _("Effective deadline"), _("Progress (%)"), _("Completed on"), _("Status")]
 
 
 def tasks_workbook(tasks) -> bytes:
     """Any task list (annotated with status) as XLSX."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "NhiemVu"
+    ws.title = SHEET
     rows = [[t.code, t.title, t.plan.title, t.lead_unit.name, "; ".join(u.name for u in t.coordinating_units.all()),
-             t.deadline, t.effective_deadline, t.progress, t.completed_on, _status_label(t.status)] for t in tasks]
+             t.deadline, t.effective_deadline, t.progress, t.completed_on, LABELS[t.status]] for t in tasks]
     _sheet(ws, TASK_HEADERS, rows, {2: 60, 3: 30, 4: 30, 5: 30, 10: 30})
     out = io.BytesIO()
     wb.save(out)
@@ -267,27 +266,24 @@ def tasks_workbook(tasks) -> bytes:
 def summary_workbook(summary: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = "TongHop"
+    ws.title = "Tổng hợp"
     total = summary["total"]
-    ws.append(["Kỳ / Period", summary["period"].label])
-    ws.append(["Tổng số nhiệm vụ đến hạn / Tasks due", total.denominator])
-    ws.append(["Hoàn thành / Completed", total.completed])
-    ws.append(["Trong đó đúng hạn / On time", total.on_time])
-    ws.append(["Quá hạn chưa hoàn thành / Overdue", total.overdue])
-    ws.append(["Tỷ lệ hoàn thành / Completion rate (%)", _pct(total.rate)])
-    ws.append(["Tỷ lệ đúng hạn / On-time share (%)", _pct(total.on_time_share)])
+    for label, value in ((_("Period"), str(summary["period"].label)), (_("Tasks due"), total.denominator),
+                         (_("Completed"), total.completed), (_("of which on time"), total.on_time),
+                         (_("Overdue, not completed"), total.overdue), (_("Completion rate (%)"), _pct(total.rate)),
+                         (_("On-time share (%)"), _pct(total.on_time_share))):
+        ws.append([str(label), value])
     ws.column_dimensions["A"].width = 45
     ws.column_dimensions["B"].width = 20
-    units = wb.create_sheet("DonVi")
-    _sheet(units, ["Hạng / Rank", "Đơn vị / Unit", "Hoàn thành / Completed", "Đúng hạn / On time",
-                   "Quá hạn / Overdue", "Tỷ lệ (%) / Rate", "Đúng hạn (%) / On-time share",
-                   "Thay đổi (điểm %) / Change"],
+    units = wb.create_sheet("Đơn vị")
+    _sheet(units, [_("Rank"), _("Unit"), _("Completed"), _("On time"), _("Overdue"), _("Completion rate (%)"),
+                   _("On-time share (%)"), _("Change (percentage points)")],
            [[row["rank"], row["unit"].name, row["rates"].completed, row["rates"].on_time, row["rates"].overdue,
              _pct(row["rates"].rate), _pct(row["rates"].on_time_share), row["change"]] for row in summary["league"]],
            {2: 40})
-    tasks = wb.create_sheet("QuaHan")
+    tasks = wb.create_sheet("Quá hạn")
     _sheet(tasks, TASK_HEADERS, [[t.code, t.title, t.plan.title, t.lead_unit.name, "", t.deadline,
-                                  t.effective_deadline, t.progress, t.completed_on, _status_label(t.status)]
+                                  t.effective_deadline, t.progress, t.completed_on, LABELS[t.status]]
                                  for t in summary["overdue"]], {2: 60, 3: 30, 4: 30})
     out = io.BytesIO()
     wb.save(out)

@@ -45,7 +45,8 @@ class DeclareForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("yes", _("Approve / confirm")), ("no", _("Refuse / return"))])
+    decision = forms.ChoiceField(label=_("Decision"),
+                                 choices=[("yes", _("Approve / confirm")), ("no", _("Refuse / return"))])
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

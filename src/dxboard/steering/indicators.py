@@ -33,6 +33,6 @@ def feed_submission(*, acting_user, submission, as_of: datetime.date | None = No
                 return 0
         value = rate if answer.indicator.rule_type == "fraction" else round(100 * rate, 2)
         index_actions.save_answer(acting_user=acting_user, answer=answer, expected_version=answer.version,
-                                  value=value, comment="Steering programme / Chương trình nhiệm vụ")
+                                  value=value, comment="Lấy từ chương trình nhiệm vụ")
         saved += 1
     return saved

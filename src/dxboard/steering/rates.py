@@ -77,6 +77,20 @@ class Period:
         return cls.containing(default_kind, today or timezone.localdate())
 
 
+def recent_periods(today: datetime.date, chosen: Period) -> list[Period]:
+    """The periods offered to choose from, newest first: this year and the last, their quarters, the last
+    twelve months (and `chosen`, if it is none of them)."""
+    years = [Period("year", today.year), Period("year", today.year - 1)]
+    quarters = [Period.containing("quarter", today)]
+    months = [Period.containing("month", today)]
+    while len(quarters) < 8:
+        quarters.append(quarters[-1].previous())
+    while len(months) < 12:
+        months.append(months[-1].previous())
+    offered = [*years, *quarters, *months]
+    return offered if chosen in offered else [chosen, *offered]
+
+
 def _rows(queryset, start, end):
     return (queryset.countable().filter(effective_deadline__gte=start, effective_deadline__lte=end)
             .values_list("lead_unit_id", "plan_id", "effective_deadline", "completed_on"))

@@ -23,7 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from dxboard.core.i18n import Message
+from dxboard.accounts.models import languages_of
+from dxboard.core.i18n import Message, freeze, in_language
 from dxboard.core.models import Notification
 from dxboard.jobs.queue import enqueue, handler, scheduler
 from dxboard.workdays.calendar import Calendar
@@ -33,6 +34,8 @@ from .models import DigestSent, ReminderSent, Task
 STAGES = [ReminderSent.Stage.D_MINUS_7, ReminderSent.Stage.D_MINUS_3, ReminderSent.Stage.D0,
           ReminderSent.Stage.D_PLUS_1]
 STALE_AFTER_DAYS = 7
+# Joins the digest's lines; nothing to translate.
+LINE_AFTER = "%(before)s\n%(line)s"
 
 
 def reminder_days(effective_deadline: datetime.date, cal: Calendar) -> dict[str, datetime.date]:
@@ -97,18 +100,34 @@ def _message_id(key: str) -> str:
     return f"<{digest}@dxboard.steering>"
 
 
-def _send(users, subject: str, body: str, link: str, key: str) -> list[str]:
-    """In-platform notifications and one e-mail (raises on SMTP failure: the job is retried)."""
+def _send(users, subject, body, link: str, key: str) -> list[str]:
+    """In-platform notifications and e-mails, each in its recipient's language: one e-mail per language
+    (raises on SMTP failure: the job is retried)."""
     users = [u for u in dict.fromkeys(users) if u is not None]
-    Notification.objects.bulk_create([Notification(user=u, subject=subject[:200], body=body, link=link)
-                                      for u in users])
-    recipients = sorted({u.email for u in users if u.email})
-    if recipients:
-        base = settings.SITE_URL.rstrip("/")
-        message = EmailMessage(subject[:200], f"{body}\n\n{base}{link}".strip(), None, recipients,
-                               headers={"Message-ID": _message_id(key)})
-        message.send()
-    return recipients
+    languages = languages_of(users)
+    frozen = {"subject": freeze(subject), "body": freeze(body)}
+    Notification.objects.bulk_create([
+        Notification(user=u, subject=in_language(subject, languages[u.pk])[:200],
+                     body=in_language(body, languages[u.pk]), link=link, text=frozen) for u in users])
+    base = settings.SITE_URL.rstrip("/")
+    recipients = []
+    for code in sorted(set(languages.values())):
+        to = sorted({u.email for u in users if u.email and languages[u.pk] == code})
+        if not to:
+            continue
+        text = f"{in_language(body, code)}\n\n{base}{link}".strip()
+        EmailMessage(in_language(subject, code)[:200], text, None, to,
+                     headers={"Message-ID": _message_id(f"{key}:{code}")}).send()
+        recipients += to
+    return sorted(recipients)
+
+
+def _lines(first, lines):
+    """`first`, then each of `lines` on a line of its own, as one Message (kept whole for each reader)."""
+    body = first
+    for line in lines:
+        body = Message(LINE_AFTER, {"before": body, "line": line})
+    return body
 
 
 @handler("steering.reminder")
@@ -169,11 +188,11 @@ def send_digest(job) -> None:
                  .filter(status__in=[OVERDUE, DUE_SOON]).order_by("status_rank", "effective_deadline"))
     if not tasks:
         return
-    lines = [f"- [{t.deadline:%d/%m/%Y}] {t.title}" + (" (QUÁ HẠN / OVERDUE)" if t.status == OVERDUE else "")
+    lines = [Message(gettext_noop("- [%(day)s] %(title)s (OVERDUE)") if t.status == OVERDUE
+                     else gettext_noop("- [%(day)s] %(title)s"), {"day": f"{t.deadline:%d/%m/%Y}", "title": t.title})
              for t in tasks]
     subject = Message(gettext_noop("Weekly task digest for %(unit)s"), {"unit": unit.name})
-    body = Message(gettext_noop("%(n)s tasks overdue or due within a week:"), {"n": len(tasks)}) + "\n" + \
-        "\n".join(lines)
+    body = _lines(Message(gettext_noop("%(n)s tasks overdue or due within a week:"), {"n": len(tasks)}), lines)
     recipients = _send(actions.officers(unit), subject, body, reverse("steering:my-tasks"),
                        f"steering.digest:{unit.pk}:{week.isoformat()}")
     sent.recipients = ", ".join(recipients)

@@ -8,6 +8,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,7 +41,7 @@ from .models import (
     ReportAttachment,
     Task,
 )
-from .rates import Period, league_table
+from .rates import Period, league_table, recent_periods
 from .status import DUE_SOON, IN_PROGRESS, LABELS, OVERDUE
 
 SESSION_KEY = "steering-plan-import"
@@ -294,16 +295,17 @@ def task_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         frequency, working_day = data.pop("frequency"), data.pop("working_day")
-        recurrence = None
-        if frequency:
-            recurrence = RecurrenceRule.objects.create(frequency=frequency, working_day=working_day or 5)
         try:
-            task = actions.create_task(acting_user=request.user, plan=plan, recurrence=recurrence,
-                                       title=data.pop("title"), lead_unit=data.pop("lead_unit"),
-                                       deadline=data.pop("deadline"),
-                                       coordinating_units=list(data.pop("coordinating_units")), **data)
+            with transaction.atomic():  # a refused task leaves no recurrence rule behind
+                recurrence = None
+                if frequency:
+                    recurrence = RecurrenceRule.objects.create(frequency=frequency, working_day=working_day or 5)
+                task = actions.create_task(acting_user=request.user, plan=plan, recurrence=recurrence,
+                                           title=data.pop("title"), lead_unit=data.pop("lead_unit"),
+                                           deadline=data.pop("deadline"),
+                                           coordinating_units=list(data.pop("coordinating_units")), **data)
         except actions.ActionError as exc:
-            form.add_error(None, str(exc))
+            _refused_on(form, exc)
         else:
             messages.success(request, _("Task added."))
             return redirect("steering:task", task.pk) if not task.is_recurring else redirect("steering:plan", plan.pk)
@@ -456,7 +458,8 @@ def league(request):
     _require_reader(request)
     period = _period(request)
     return render(request, "steering/league.html", {"period": period, "rows": league_table(period),
-                                                    "previous": period.previous()})
+                                                    "previous": period.previous(),
+                                                    "periods": recent_periods(timezone.localdate(), period)})
 
 
 @login_required
@@ -472,5 +475,6 @@ def summary_page(request):
         return response
     if fmt == "xlsx":
         return _xlsx(excel.summary_workbook(data), f"tong-hop-nhiem-vu-{period.slug}.xlsx")
-    return render(request, "steering/summary.html", {"s": data, "period": period})
+    return render(request, "steering/summary.html", {"s": data, "period": period,
+                                                     "periods": recent_periods(timezone.localdate(), period)})
 

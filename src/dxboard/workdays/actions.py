@@ -8,6 +8,7 @@ when the change rolls back.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_noop
 
 from dxboard.accounts.permissions import is_admin
@@ -32,9 +33,10 @@ class NotAllowed(ActionError, PermissionError):
 class InvalidDay(ActionError):
     """The day's fields that are wrong: {field name: message}. Nothing was saved."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict):
         self.errors = errors
-        super().__init__("; ".join(errors.values()))
+        # lazy, like each message: read in the language of whoever reads it
+        super().__init__(format_lazy("; ".join(["{}"] * len(errors)), *errors.values()))
 
 
 def _require_admin(user) -> None:
@@ -48,7 +50,7 @@ def _label(field: str):
 
 def clean_day(*, date, name, name_en="", kind=Holiday.Kind.HOLIDAY, source="", provisional=False) -> dict:
     """The fields of a calendar day, checked; InvalidDay names every wrong field."""
-    errors: dict[str, str] = {}
+    errors = {}
     day = parse_date(date)
     if day is None:
         errors["date"] = Message(gettext_noop("“%(field)s”: “%(value)s” is not a date (dd/mm/yyyy)."),

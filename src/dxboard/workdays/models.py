@@ -7,6 +7,7 @@ computed.
 """
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,3 +30,9 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language: the English one on an English page when it was entered."""
+        english = (translation.get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name

@@ -36,6 +36,10 @@ def test_export_holds_only_the_readers_systems(login, personas, systems):
     ws = _workbook(login(personas["officer_a"]))[excel.SHEET]
     assert [r[0] for r in ws.iter_rows(min_row=3, values_only=True)] == ["sys-a"]
     assert [c.value for c in ws[2]][:3] == ["code", "name", "kind"]
+    assert [c.value for c in ws[1]][:2] == ["Mã hệ thống", "Tên hệ thống"]  # headers in the reader's language
+    english = login(personas["officer_a"])
+    english.cookies["django_language"] = "en"
+    assert [c.value for c in _workbook(english)[excel.SHEET][1]][:2] == ["Code", "Name"]
     ws = _workbook(login(personas["leader"]))[excel.SHEET]
     assert len(list(ws.iter_rows(min_row=3))) == 3
 
@@ -122,7 +126,8 @@ def test_not_a_workbook(login, personas, systems):
     assert response.status_code == 400
     wb = _workbook(client)
     wb[excel.SHEET].cell(row=2, column=1, value="kode")
-    assert "Row 2" in _upload(client, wb).content.decode()
+    html = _upload(client, wb).content.decode()
+    assert "Hàng 2 phải giữ nguyên mã cột" in html and "Row 2" not in html
 
 
 def test_export_never_writes_a_formula(login, personas, systems):

@@ -158,3 +158,25 @@ def test_reviewed_share_counts_completed_reviews(tree, personas):
     actions.save_review(acting_user=personas["admin"], review=review, complete=True, verdict="keep",
                         score_integration=4)
     assert indicator_value(tree["A"], "reviewed_share", timezone.localdate()) == 0.5
+
+
+def test_the_portfolio_figures_from_the_registry_rows(tree):
+    """Three systems entered in the registry; counts and spend (million VND) recomputed by hand."""
+    from dxboard.itprojects.models import Channel, Link, System
+
+    a = make_system(tree["A"], "sys-a", stage="operating", budget_approved=Decimal("1200.5"),
+                    budget_disbursed=Decimal("800"), yearly_cost=Decimal("90"), lgsp=True,
+                    security_status="approved", security_level=2, security_assessed=datetime.date(2025, 3, 1))
+    b = make_system(tree["A"], "sys-b", stage="accepted", budget_approved=Decimal("300"), budget_disbursed=None,
+                    yearly_cost=Decimal("15.5"))
+    make_system(tree["B"], "sys-c", stage="planned", budget_approved=Decimal("2000"), budget_disbursed=Decimal("0"))
+    Link.objects.create(source=a, target=b, dataset="Hồ sơ", channel=Channel.values[0])
+    figures = portfolio.summary(System.objects.all(), as_of=datetime.date(2026, 6, 1))
+    assert figures["totals"] == {"count": 3, "approved": Decimal("1200.5") + 300 + 2000,
+                                 "disbursed": Decimal("800") + 0 + 0, "yearly_cost": Decimal("90") + Decimal("15.5")}
+    cov = figures["coverage"]  # in service: sys-a (operating) and sys-b (accepted); sys-c is planned
+    assert (cov["in_service"], cov["lgsp"], cov["lgsp_share"]) == (2, 1, 1 / 2)
+    assert (cov["security_approved"], cov["security_current"], cov["sharing"]) == (1, 1, 1)
+    by_owner = {row["key"]: (row["count"], row["approved"]) for row in figures["by_owner"]}
+    assert by_owner == {tree["A"].pk: (2, Decimal("1200.5") + 300), tree["B"].pk: (1, Decimal("2000"))}
+    assert {s.code for s in figures["overdue"]} == {"sys-a", "sys-b"}  # in service, never reviewed

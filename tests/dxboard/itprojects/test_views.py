@@ -42,11 +42,11 @@ def test_officer_cannot_register_for_another_unit(login, personas, tree):
     assert response.status_code == 200 and not System.objects.exists()
 
 
-def test_rules_are_bilingual_errors(login, personas, tree):
+def test_rules_are_refused_in_the_readers_language(login, personas, tree):
     client = login(personas["officer_a"])
     html = client.post("/itprojects/systems/new/", {**FORM, "owner": tree["A"].pk, "budget_approved": "10",
                                                     "budget_disbursed": "20"}).content.decode()
-    assert "The disbursed amount cannot exceed the approved budget." in html
+    assert "Số đã giải ngân không được vượt tổng mức được duyệt." in html and "cannot exceed" not in html
     assert not System.objects.exists()
 
 
@@ -96,6 +96,8 @@ def test_portfolio_page_graph_and_duplicates(login, personas, tree):
     body = svg.content.decode()
     assert body.startswith("<svg") and "<style" not in body and "<script" not in body
     assert "Văn bản &lt;đến&gt;" in body and "Phần mềm quản lý văn bản" in body
+    links = client.get("/itprojects/graph/").content.decode()
+    assert "<th>Hệ thống nguồn</th><th>Hệ thống nhận</th>" in links and "Từ ngày" not in links
     dup = client.get("/itprojects/duplicates/").content.decode()
     assert "vb-a" not in dup and a1.name in dup and b1.name in dup
     # officer A's graph shows B's system only as an outside box label, and A's portfolio counts A only
@@ -144,7 +146,7 @@ def test_review_on_the_page_completes_and_notifies_the_owner(login, personas, sy
     # a merge without a deadline is refused
     html = client.post(f"/itprojects/review/{review.pk}/", {**base, "follow_up_deadline": "", "complete": "1"}
                        ).content.decode()
-    assert "needs a follow-up and its deadline" in html
+    assert "Kết luận khác “duy trì” cần có việc tiếp theo và thời hạn." in html
     response = client.post(f"/itprojects/review/{review.pk}/", {**base, "complete": "1"})
     assert response.status_code == 302
     review.refresh_from_db()
@@ -232,3 +234,24 @@ def test_a_review_follow_up_becomes_a_steering_task_once(login, personas, system
     assert "2026" in task.plan.title
     client.post(f"/itprojects/review/{review.pk}/steering-task/")
     assert Task.objects.count() == 1  # idempotent
+
+
+def test_the_office_home_lists_the_reviews_still_to_complete(login, personas, campaign):
+    from django.test import RequestFactory
+
+    from dxboard.itprojects.models import Review
+    from dxboard.itprojects.panels import home_panels
+
+    def panels(user):
+        request = RequestFactory().get("/")
+        request.user = user
+        return {p.title: p for p in home_panels(request)}
+
+    queue = panels(personas["admin"])["Hệ thống cần hoàn thành rà soát"]
+    assert queue.todo == 3 and len(queue.context["reviews"]) == 3
+    Review.objects.filter(pk=campaign.reviews.first().pk).update(status=Review.Status.DONE)
+    assert panels(personas["admin"])["Hệ thống cần hoàn thành rà soát"].todo == 3 - 1
+    assert "Hệ thống cần hoàn thành rà soát" not in panels(personas["leader"])
+    Review.objects.update(status=Review.Status.DONE)
+    assert "Hệ thống cần hoàn thành rà soát" not in panels(personas["admin"])  # nothing left: no panel
+    assert "3 hệ thống chưa rà soát xong" not in login(personas["admin"]).get("/").content.decode()

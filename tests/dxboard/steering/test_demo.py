@@ -48,3 +48,17 @@ def _pages_answer(demo, client):
     for url in ("/steering/tasks/", f"/steering/plans/{demo.pk}/", f"/steering/league/?period={year}",
                 f"/steering/summary/?period={year}", f"/steering/summary/?period={year}&format=docx"):
         assert client.get(url).status_code == 200, url
+
+
+def test_demo_dates_agree_with_today_and_with_each_other(demo):
+    from django.db.models import F
+
+    today, now = timezone.localdate(), timezone.now()
+    tasks = Task.objects.all()
+    assert not tasks.filter(start_date__gt=F("deadline")).exists()  # nothing due before it starts
+    assert not tasks.filter(completed_on__gt=today).exists()
+    assert not tasks.filter(start_date__lt=F("plan__start")).exists()
+    assert not tasks.filter(is_recurring=False, effective_deadline__gt=F("plan__end")).exists()
+    assert not ProgressReport.objects.filter(created__gt=now).exists()  # no report dated in the future
+    assert not CompletionDeclaration.objects.filter(declared_on__gt=today).exists()
+    assert not ExtensionRequest.objects.filter(requested_deadline__lte=F("task__original_deadline")).exists()

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import load_workbook
 
 from dxboard.audit.models import AuditEntry
@@ -36,9 +37,13 @@ GOOD = [
 def test_the_template_has_dropdowns_and_the_unit_list(tree):
     wb = load_workbook(io.BytesIO(excel.template_workbook()))
     ws = wb[excel.SHEET]
-    assert ws.cell(row=1, column=2).value.startswith("Tên nhiệm vụ")
+    assert ws.cell(row=1, column=2).value == "Tên nhiệm vụ (*)"
     formulas = {dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert len(formulas) == 4 and all(f.startswith(f"={excel.LISTS}!") for f in formulas)
+    assert len(formulas) == 4 and all(f.startswith(f"='{excel.LISTS}'!") for f in formulas)
+    assert excel.SHEET == "Nhiệm vụ" and excel.LISTS == "Danh mục"
+    with translation.override("en"):
+        english = load_workbook(io.BytesIO(excel.template_workbook()))[excel.SHEET]
+    assert english.cell(row=1, column=2).value == "Title (*)"
     units = [c.value for c in wb[excel.LISTS]["C"] if c.value]
     assert "07210 - Phường Bắc Giang" in units and not any(u.startswith("07201-2025") for u in units)
 
@@ -74,10 +79,15 @@ def test_errors_per_row_in_vietnamese_then_english_and_nothing_is_written(tree, 
     assert 2 not in by_row
     letters3 = [letter for letter, _ in by_row[3]]
     assert letters3 == ["A", "B", "D", "E", "I"]
-    assert "Không có đơn vị mã “XXX”. / Unknown unit code “XXX”." in [m for _, m in by_row[3]]
-    assert any("không phải là ngày" in m and "is not a date" in m for _, m in by_row[3])
+    with translation.override("vi"):
+        row3 = [str(m) for _, m in by_row[3]]
+        assert "Không có đơn vị mã “XXX”." in row3
+        assert any("không phải là ngày" in m for m in row3) and not any("is not a date" in m for m in row3)
+    with translation.override("en"):
+        row3 = [str(m) for _, m in by_row[3]]
+        assert "Unknown unit code “XXX”." in row3 and any("is not a date" in m for m in row3)
+        assert any("no longer exists" in str(m) for _, m in by_row[4])
     assert [letter for letter, _ in by_row[4]] == ["E", "I", "L", "M"]
-    assert any("no longer exists" in m for _, m in by_row[4])
     count = Task.objects.count()
     from dxboard.steering.actions import ActionError
 
@@ -101,7 +111,8 @@ def test_import_through_the_pages(login, personas, tree, holidays):
     bad = client.post("/steering/plans/import/", {**form, "file": SimpleUploadedFile(
         "kh.xlsx", filled([GOOD[0], ["", "", "", "", "XXX"]]))})
     html = bad.content.decode()
-    assert "excel-errors" in html and "Unknown unit code" in html and "confirm-import" not in html
+    assert "excel-errors" in html and "Không có đơn vị mã" in html and "confirm-import" not in html
+    assert "Unknown unit code" not in html
     assert not Plan.objects.exists()
     good = client.post("/steering/plans/import/", {**form, "file": SimpleUploadedFile("kh.xlsx", filled(GOOD))})
     html = good.content.decode()

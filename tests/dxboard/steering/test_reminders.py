@@ -5,8 +5,9 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.utils import translation
 
-from dxboard.accounts.models import Membership, Role
+from dxboard.accounts.models import Membership, Preference, Role
 from dxboard.core.models import Notification
 from dxboard.jobs import queue
 from dxboard.jobs.models import Job
@@ -63,12 +64,29 @@ def test_each_stage_is_sent_once_and_d_plus_1_escalates(make_task, people, smtp_
     run_day(D(2025, 6, 23))
     stages = list(ReminderSent.objects.filter(task=task).order_by("sent_at").values_list("stage", flat=True))
     assert stages == ["d-7", "d-3", "d0", "d+1"]
-    reminders = [m for m in smtp_server.messages if "digest" not in m["subject"].lower()]
+    reminders = [m for m in smtp_server.messages if "Tổng hợp" not in m["subject"]]
+    assert all("hạn" in m["subject"] for m in reminders)  # in Vietnamese: nobody here chose English
     assert len(reminders) == len({m["message"]["Message-ID"] for m in reminders}) == 4
     first, *_middle, last = reminders
     assert first["to"] == ["officer_a@example.org"]
     assert sorted(last["to"]) == ["admin@example.org", "chu_tich_a@example.org", "officer_a@example.org"]
     assert Notification.objects.filter(user=people["admin"], link=f"/steering/tasks/{task.pk}/").count() == 1
+
+
+def test_each_recipient_reads_the_reminder_in_their_language(make_task, people, smtp_server):
+    Preference.objects.create(user=people["admin"], language="en")
+    task = make_task(deadline=D(2025, 6, 20), title="Số hóa hồ sơ")
+    smtp_server.messages.clear()
+    run_day(D(2025, 6, 23))  # D+1: the officer (Vietnamese), the leader and the office (English)
+    reminders = [m for m in smtp_server.messages if m["subject"].startswith(("Overdue", "Nhiệm vụ quá hạn"))]
+    by_subject = {m["subject"]: sorted(m["to"]) for m in reminders}
+    assert by_subject == {"Nhiệm vụ quá hạn: Số hóa hồ sơ (hạn 20/06/2025)": ["chu_tich_a@example.org",
+                                                                               "officer_a@example.org"],
+                          "Overdue task: Số hóa hồ sơ (deadline 20/06/2025)": ["admin@example.org"]}
+    mine = Notification.objects.get(user=people["admin"], link=f"/steering/tasks/{task.pk}/")
+    assert mine.subject.startswith("Overdue task") and "đơn vị" not in mine.body
+    with translation.override("vi"):
+        assert str(mine.shown_subject).startswith("Nhiệm vụ quá hạn")
 
 
 def test_no_reminder_for_a_completed_or_extended_task(make_task, people, smtp_server):
@@ -96,9 +114,10 @@ def test_weekly_digest_on_the_first_working_day_of_the_week(make_task, people, s
     smtp_server.messages.clear()
     # Week of 28/4/2025: Monday and Tuesday are working days (30/4 and 1/5 off): the digest goes Monday
     run_day(D(2025, 4, 28))
-    digests = [m for m in smtp_server.messages if "digest" in m["subject"].lower() or "tổng hợp" in m["subject"]]
+    digests = [m for m in smtp_server.messages if "Tổng hợp nhiệm vụ hằng tuần" in m["subject"]]
     assert len(digests) == 1 and digests[0]["to"] == ["officer_a@example.org"]
-    assert "OVERDUE" in digests[0]["body"]
+    assert "(QUÁ HẠN)" in digests[0]["body"] and "OVERDUE" not in digests[0]["body"]
+    assert "2 nhiệm vụ quá hạn hoặc đến hạn trong tuần:" in digests[0]["body"]
     run_day(D(2025, 4, 29))
     assert len([m for m in smtp_server.messages if m["subject"] == digests[0]["subject"]]) == 1
 

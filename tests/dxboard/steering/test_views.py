@@ -43,7 +43,12 @@ def test_any_list_exports_to_excel(login, personas, spread):
     ws = load_workbook(io.BytesIO(response.content)).active
     titles = [ws.cell(row=r, column=2).value for r in range(2, ws.max_row + 1)]
     assert titles == ["Quá hạn A", "Sắp đến hạn A"]
-    assert "Quá hạn" in ws.cell(row=2, column=10).value and "Overdue" in ws.cell(row=2, column=10).value
+    assert (ws.cell(row=1, column=10).value, ws.cell(row=2, column=10).value) == ("Trạng thái", "Quá hạn")
+    english = login(personas["admin"])
+    english.cookies["django_language"] = "en"
+    response = english.get("/steering/tasks/?unit=07210&format=xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert (ws.cell(row=1, column=10).value, ws.cell(row=2, column=10).value) == ("Status", "Overdue")
 
 
 def test_my_tasks_of_an_officer(login, personas, spread):
@@ -81,6 +86,8 @@ def test_league_table_and_summary_exports(login, personas, spread):
     year = timezone.localdate().year
     html = client.get(f"/steering/league/?period={year}").content.decode()
     assert "Phường Bắc Giang" in html and "Phường Kinh Bắc" in html
+    # the period is chosen by its name, its key stays in the form's value
+    assert f'<option value="{year}" selected>năm {year}</option>' in html and f"{year}-Q1<" not in html
     response = client.get(f"/steering/summary/?period={year}&format=docx")
     assert response["Content-Disposition"].endswith(f'bao-cao-nhiem-vu-{year}.docx"')
     document = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
@@ -89,8 +96,9 @@ def test_league_table_and_summary_exports(login, personas, spread):
         assert text in document, text
     response = client.get(f"/steering/summary/?period={year}&format=xlsx")
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["TongHop", "DonVi", "QuaHan"]
-    assert wb["QuaHan"].cell(row=2, column=2).value == "Quá hạn A"
+    assert wb.sheetnames == ["Tổng hợp", "Đơn vị", "Quá hạn"]
+    assert wb["Quá hạn"].cell(row=2, column=2).value == "Quá hạn A"
+    assert wb["Tổng hợp"].cell(row=2, column=1).value == "Nhiệm vụ đến hạn"
 
 
 def test_api_filters(login, personas, spread):

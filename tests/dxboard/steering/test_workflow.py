@@ -102,7 +102,7 @@ def test_refusals(make_task, personas):
     with pytest.raises(actions.ActionError):
         actions.declare_completion(acting_user=personas["officer_a"], task=task,
                                    declared_on=today() + datetime.timedelta(days=1))
-    with pytest.raises(actions.ActionError, match="earlier date"):  # no backdating into the deadline
+    with pytest.raises(actions.ActionError, match="ngày sớm hơn"):  # no backdating into the deadline
         actions.declare_completion(acting_user=personas["officer_a"], task=task,
                                    declared_on=today() - datetime.timedelta(days=1))
     decl = actions.declare_completion(acting_user=personas["officer_a"], task=task)

@@ -24,7 +24,7 @@ def test_the_command_loads_2025_and_2026_idempotently(vn):
     assert Holiday.objects.get(date=D(2025, 1, 29)).kind == Holiday.Kind.HOLIDAY
     assert Holiday.objects.get(date=D(2025, 4, 26)).kind == Holiday.Kind.MAKEUP_WORKDAY
     assert Holiday.objects.filter(date__year=2026, provisional=True).exists()
-    assert "Labour Code" in Holiday.objects.get(date=D(2025, 9, 2)).source
+    assert "Bộ luật Lao động 2019" in Holiday.objects.get(date=D(2025, 9, 2)).source
 
 
 def test_tet_2025_is_off_from_25_january_to_2_february(vn):
