@@ -46,6 +46,7 @@ DATA = [
     ("feedback_apiclient", "name"), ("feedback_photo", "original_name"), ("feedback_category", "description"),
     ("feedback_category", "response_template"), ("feedback_extension", "reason"),
     ("workdays_holiday", "source"),
+    ("audit_auditentry", "object_repr"),  # a record's name as it was when the change was logged
 ]
 # Names kept in both languages: the Vietnamese one is data on Vietnamese pages, the English one on English pages
 # (a Vietnamese name on an English page is a page that forgot the English version).

@@ -129,6 +129,15 @@ def object_label(object_type: str):
     return model._meta.verbose_name if model is not None else object_type
 
 
+# Keys some actions record that are not fields of the record: a batch of figures' counts and samples
+# (kpi.observations.store), the device enrolled for two-factor sign-in.
+RECORDED_KEYS = {
+    "created": _("new figures"), "corrected": _("corrected figures"), "unchanged": _("unchanged figures"),
+    "rows": _("figures received"), "source": _("source of the figures"), "superseded": _("replaced figures"),
+    "no_longer_counted": _("figures no longer counted"), "device": _("two-factor authentication device"),
+}
+
+
 def _labelled(choices: dict, value):
     """A stored value by its choice label; a list (a multiple choice, a set of codes) item by item."""
     if isinstance(value, list):
@@ -152,7 +161,8 @@ def changes(object_type: str, before: dict | None, after: dict | None) -> list[d
             continue
         field = fields.get(key)
         choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
-        rows.append({"field": field.verbose_name if field is not None else key, "known": field is not None,
+        name = field.verbose_name if field is not None else RECORDED_KEYS.get(key, key)
+        rows.append({"field": name, "known": field is not None or key in RECORDED_KEYS,
                      "before": _labelled(choices, old), "after": _labelled(choices, new),
                      "coded": not choices})
     return rows

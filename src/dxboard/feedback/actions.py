@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
-from dxboard.core.i18n import Message
+from dxboard.core.i18n import Message, named
 from dxboard.core.notify import notify
 from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import UploadError, check_upload
@@ -139,13 +139,19 @@ def _tell_reporters(report: Report, subject: str, body: str) -> None:
     transaction.on_commit(send)
 
 
+def _notice_subject(report: Report):
+    """"PAKN <code>: <category>", the category named in each reader's language."""
+    return Message(gettext_noop("PAKN %(code)s: %(category)s"),
+                   {"code": report.code, "category": named(report.category.name, report.category.name_en)})
+
+
 def _tell_intake(report: Report) -> None:
     """Notify the intake office of a new report: in the platform, and by e-mail through the job queue so
     that the citizen's request never waits for the mail relay. After the report's commit, in a transaction
     of its own (the report stands even if this fails; the office sees it in the queue anyway)."""
     intake = [m.user for m in Membership.objects.filter(role=Role.ADMIN).select_related("user")]
     with transaction.atomic():
-        notify(intake, f"PAKN {report.code}: {report.category.name}", report.description[:300],
+        notify(intake, _notice_subject(report), report.description[:300],
                _office_link(report), mail_by_queue=True)
 
 
@@ -375,7 +381,7 @@ def route(report: Report, unit, *, acting_user, note: str = "", suggested_unit=N
     _event(report, "rerouted" if previous else "routed", actor=acting_user, unit=unit, internal_note=note)
     record(actor=acting_user, action="feedback.reroute" if previous else "feedback.route", obj=report,
            before=before, after=_snap(report))
-    notify(_officers(unit), f"PAKN {report.code}: {report.category.name}", report.description[:300],
+    notify(_officers(unit), _notice_subject(report), report.description[:300],
            _office_link(report))
     return report
 

@@ -45,6 +45,8 @@ def detail(request, code: str):
         "children": unit.children.order_by("kind", "name"),
         "predecessors": predecessors(unit),
         "successors": successors(unit),
+        # the link only for those who may open it (the list answers 404 to anyone else)
+        "members_shown": can(request.user, "view", unit, Membership),
     })
 
 

@@ -47,3 +47,13 @@ def test_a_change_to_a_list_or_a_mapping_is_shown_item_by_item(login, personas):
     assert response.status_code == 200
     page = response.content.decode()
     assert "a, b" in page and "a, c" in page
+
+
+def test_what_a_batch_recorded_is_named_in_words(login, personas):
+    from dxboard.audit.log import record
+
+    record(actor=personas["admin"], action="kpi.observations.store", obj=personas["officer_a"],
+           after={"source": "upload", "created": 2, "corrected": 1, "unchanged": 0})
+    page = login(personas["admin"]).get("/audit/").content.decode()
+    table = page[page.index('<table id="audit">'):]
+    assert "Số liệu mới" in table and "Số liệu được sửa" in table and ">created<" not in table

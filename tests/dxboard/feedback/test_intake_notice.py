@@ -45,3 +45,18 @@ def test_a_retried_submission_notifies_once(fb, tree, personas):
     submit(fb, tree)
     submit(fb, tree)  # the same idempotency key and body: the stored report, no new notice
     assert Notification.objects.count() == 1 and Job.objects.filter(kind=MAIL_JOB).count() == 1
+
+
+def test_the_notice_names_the_category_in_each_readers_language(fb, tree, personas):
+    from django.utils import translation
+
+    from dxboard.accounts.actions import set_language
+
+    fb["procedure"].name_en = "Administrative procedures"
+    fb["procedure"].save()
+    set_language(acting_user=personas["admin"], language="en")
+    report = submit(fb, tree)
+    notice = Notification.objects.get(user=personas["admin"])
+    assert notice.subject == f"PAKN {report.code}: Administrative procedures"  # written in their language
+    with translation.override("vi"):  # and read again in Vietnamese if they switch back
+        assert str(notice.shown_subject) == f"PAKN {report.code}: {fb['procedure'].name}"

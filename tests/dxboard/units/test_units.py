@@ -76,3 +76,12 @@ def test_the_english_name_is_shown_on_english_pages_only(client, tree):
     client.cookies["django_language"] = "en"
     english = client.get("/units/24/").content.decode()
     assert "Bac Ninh Province" in english
+
+
+def test_the_link_to_a_units_people_is_shown_only_to_who_may_open_it(client, login, personas, tree):
+    assert "/units/07210/members/" not in client.get("/units/07210/").content.decode()  # anonymous
+    officer_b = login(personas["officer_b"])
+    assert "/units/07210/members/" not in officer_b.get("/units/07210/").content.decode()
+    assert officer_b.get("/units/07210/members/").status_code == 404
+    own = officer_b.get("/units/09187/").content.decode()
+    assert "/units/09187/members/" in own and officer_b.get("/units/09187/members/").status_code == 200
