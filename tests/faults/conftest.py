@@ -5,7 +5,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
 from django.db import connection
 
 from tests.dxboard.feedback.conftest import _media, fb, make_report  # noqa: F401  (fixtures)

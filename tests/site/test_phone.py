@@ -22,7 +22,8 @@ WIDEST = """() => {
     .filter(e => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== 'fixed')
     .filter(e => ![...e.querySelectorAll('*')].some(c => c.getBoundingClientRect().right > width + 1))
     .slice(0, 3)
-    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : ''));
+    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+              + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : ''));
 }"""
 
 
