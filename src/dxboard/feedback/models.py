@@ -56,7 +56,7 @@ class Category(models.Model):
     # Open311 attributes: [{"code", "description", "datatype", "required", "values": [{"key", "name"}]}]
     attributes = models.JSONField(_("attributes"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    is_demo = models.BooleanField(default=False, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     # What citizens and Open311 clients read (publication.py); the response template is the office's draft.
     PUBLIC_FIELDS = ("code", "name", "name_en", "description", "group", "keywords", "attributes", "sensitive")
@@ -74,13 +74,15 @@ class Category(models.Model):
 class ConsentVersion(models.Model):
     """The consent text a reporter agrees to (Decree 356/2025): versioned, the current one is the latest."""
 
-    version = models.CharField(_("version"), max_length=20, unique=True)
+    version = models.CharField(_("version number"), max_length=20, unique=True)
     text = models.TextField(_("text (Vietnamese)"))
     text_en = models.TextField(_("text (English)"), blank=True)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        verbose_name = _("consent version")
+        verbose_name_plural = _("consent versions")
 
     def __str__(self) -> str:
         return self.version
@@ -94,9 +96,13 @@ class ApiClient(models.Model):
     """An Open311 client: the api_key is shown once; only its SHA-256 is kept."""
 
     name = models.CharField(_("name"), max_length=200)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
 
     def __str__(self) -> str:
         return self.name
@@ -119,41 +125,43 @@ HANDLING_STATUSES = [Status.ROUTED, Status.IN_PROGRESS, Status.WAITING]
 
 class Report(models.Model):
     code = models.CharField(_("tracking code"), max_length=20, unique=True)
-    access_key = models.CharField(max_length=40, editable=False)
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    body_hash = models.CharField(max_length=64)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
+    access_key = models.CharField(_("access key"), max_length=40, editable=False)
+    token = models.UUIDField(_("follow-up link key"), default=uuid.uuid4, unique=True, editable=False)
+    idempotency_key = models.CharField(_("duplicate submission key"), max_length=100, unique=True)
+    body_hash = models.CharField(_("content hash"), max_length=64)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports",
+                                 verbose_name=_("category"))
     description = models.TextField(_("description"))
-    attributes = models.JSONField(default=dict, blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    address_id = models.CharField(max_length=40, blank=True)
+    address_id = models.CharField(_("address identifier"), max_length=40, blank=True)
     commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+", verbose_name=_("commune"))
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    location_source = models.CharField(max_length=10, blank=True)  # gps / map / address
+    location_source = models.CharField(_("location source"), max_length=10, blank=True)  # gps / map / address
     urgent = models.BooleanField(_("urgent"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("handling unit"))
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="duplicates")
+                                    related_name="duplicates", verbose_name=_("merged into"))
     hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
     flagged = models.BooleanField(_("waiting for moderation"), default=False)
-    source = models.CharField(max_length=10, default="web")  # web / open311
-    api_client = models.ForeignKey(ApiClient, on_delete=models.SET_NULL, null=True, blank=True)
+    source = models.CharField(_("submitted through"), max_length=10, default="web")  # web / open311
+    api_client = models.ForeignKey(ApiClient, on_delete=models.SET_NULL, null=True, blank=True,
+                                   verbose_name=_("API client"))
     # For rate limits only; hashed, cleared when the reporter's data is deleted.
-    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    is_demo = models.BooleanField(default=False, editable=False)
+    device_hash = models.CharField(_("device hash"), max_length=64, blank=True, db_index=True)
+    ip_hash = models.CharField(_("IP address hash"), max_length=64, blank=True, db_index=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
@@ -202,17 +210,23 @@ class Report(models.Model):
 class PersonalData(models.Model):
     """Who reported: private to the intake office; anonymised on request (the report stays)."""
 
-    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="personal")
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="personal",
+                                  verbose_name=_("report"))
     name = models.CharField(_("name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    consent = models.ForeignKey(ConsentVersion, on_delete=models.PROTECT, null=True, blank=True)
-    consent_at = models.DateTimeField(null=True, blank=True)
-    anonymised_at = models.DateTimeField(null=True, blank=True)
+    consent = models.ForeignKey(ConsentVersion, on_delete=models.PROTECT, null=True, blank=True,
+                                verbose_name=_("consent version"))
+    consent_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "report__unit"
     grants = GRANTS
+
+    class Meta:
+        verbose_name = _("reporter's personal data")
+        verbose_name_plural = _("reporters' personal data")
 
     def __str__(self) -> str:
         return f"personal data of {self.report_id}"
@@ -227,14 +241,14 @@ class Photo(models.Model):
         REPORT = "report", _("Reporter's photo")
         EVIDENCE = "evidence", _("Evidence of handling")
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.REPORT)
-    file = models.FileField(upload_to=photo_path)
-    original_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    uid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report"))
+    role = models.CharField(_("photo of"), max_length=10, choices=Role.choices, default=Role.REPORT)
+    file = models.FileField(_("file"), upload_to=photo_path)
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("file type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "report__unit"
@@ -245,6 +259,8 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        verbose_name = _("photo or video")
+        verbose_name_plural = _("photos and videos")
 
     def __str__(self) -> str:
         return self.original_name or str(self.uid)
@@ -268,20 +284,22 @@ class Assignment(models.Model):
         REJECTED = "rejected", _("Rejected")
         MERGED = "merged", _("Merged")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField()
-    deadline = models.DateTimeField()
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    paused_seconds = models.PositiveIntegerField(default=0)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
-    reopened = models.BooleanField(default=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assignments",
+                               verbose_name=_("report"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("handling unit"))
+    assigned_at = models.DateTimeField(_("assigned at"))
+    deadline = models.DateTimeField(_("deadline"))
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(_("time paused (seconds)"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    reopened = models.BooleanField(_("reopened"), default=False)
     suggested_unit = models.ForeignKey("units.Unit", on_delete=models.SET_NULL, null=True, blank=True,
-                                       related_name="+")
-    suggestion_confidence = models.FloatField(null=True, blank=True)
+                                       related_name="+", verbose_name=_("suggested unit"))
+    suggestion_confidence = models.FloatField(_("suggestion confidence"), null=True, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("assigned by"))
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
@@ -289,6 +307,8 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["assigned_at", "pk"]
+        verbose_name = _("assignment to a unit")
+        verbose_name_plural = _("assignments to units")
 
     def __str__(self) -> str:
         return f"{self.report} → {self.unit}"
@@ -306,17 +326,18 @@ EVENT_LABELS = {
 class ReportEvent(models.Model):
     """The report's history. Public events are shown on the follow page (never with a person's name)."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20)
-    at = models.DateTimeField(auto_now_add=True)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
+    kind = models.CharField(_("step"), max_length=20)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    unit = models.ForeignKey("units.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+                              related_name="+", verbose_name=_("done by"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit"))
     # `note` is written for the citizen (what the unit asks, why it was rejected); `internal_note` is the
     # office's to the handling unit (a routing instruction, a reason for more time) and never leaves the office.
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note to the citizen"), blank=True)
     internal_note = models.TextField(_("internal note"), blank=True)
-    public = models.BooleanField(default=True)
+    public = models.BooleanField(_("shown to the citizen"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "report__unit"
@@ -327,6 +348,8 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("report history step")
+        verbose_name_plural = _("report history steps")
 
     def __str__(self) -> str:
         return f"{self.report} {self.kind}"
@@ -337,13 +360,15 @@ class ReportEvent(models.Model):
 
 
 class Answer(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="answers")
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="answers", verbose_name=_("report"))
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers",
+                                   verbose_name=_("assignment to a unit"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     text = models.TextField(_("answer"))
     evidence = models.ManyToManyField(Photo, blank=True, related_name="+")
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    answered_at = models.DateTimeField()
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                    verbose_name=_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"))
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
@@ -354,19 +379,23 @@ class Answer(models.Model):
 
     class Meta:
         ordering = ["answered_at", "pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
     def __str__(self) -> str:
         return f"{self.report} ({self.unit})"
 
 
 class Rating(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="ratings")
-    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="rating")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("report"))
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="rating", verbose_name=_("answer"))
     score = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
     reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(_("rated at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("citizen's rating")
+        verbose_name_plural = _("citizens' ratings")
         constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_1_5")]
 
     def __str__(self) -> str:
@@ -379,20 +408,26 @@ class Extension(models.Model):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions",
+                                   verbose_name=_("assignment to a unit"))
     days = models.PositiveSmallIntegerField(_("working days"))
     reason = models.TextField(_("reason"))
-    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    state = models.CharField(_("decision on the request"), max_length=10, choices=State.choices,
+                             default=State.REQUESTED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("requested by"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   related_name="+", verbose_name=_("decided by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "assignment__unit"
     grants = GRANTS
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
 
     def __str__(self) -> str:
         return f"{self.assignment} +{self.days}"
@@ -401,12 +436,17 @@ class Extension(models.Model):
 class RoutingRule(models.Model):
     """Category × commune → handling unit. An empty category or commune matches any."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True)
-    commune = models.ForeignKey("units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    is_demo = models.BooleanField(default=False, editable=False)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True,
+                                 verbose_name=_("category"))
+    commune = models.ForeignKey("units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                verbose_name=_("commune"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("handling unit"))
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
         constraints = [models.UniqueConstraint(fields=["category", "commune"], name="one_rule_per_pair")]
 
     def __str__(self) -> str:
@@ -416,11 +456,13 @@ class RoutingRule(models.Model):
 class ReminderSent(models.Model):
     """One row per reminder sent (report × assignment × kind): sending twice is impossible."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE)
-    kind = models.CharField(max_length=10)  # before / after
-    at = models.DateTimeField(auto_now_add=True)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, verbose_name=_("assignment to a unit"))
+    kind = models.CharField(_("reminder"), max_length=10)  # before / after
+    at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("deadline reminder sent")
+        verbose_name_plural = _("deadline reminders sent")
         constraints = [models.UniqueConstraint(fields=["assignment", "kind"], name="one_reminder_per_kind")]
 
     def __str__(self) -> str:
@@ -433,8 +475,12 @@ class DailyCounter(models.Model):
     the same number on PostgreSQL (SQLite serialises writers anyway). Past 9,999 the number simply
     gets a fifth digit; lists order reports by time, never by the text of the code."""
 
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    day = models.DateField(_("day"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("daily tracking-number counter")
+        verbose_name_plural = _("daily tracking-number counters")
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"

@@ -91,7 +91,7 @@ class Metric(models.Model):
     source_order = models.JSONField(_("preferred sources"), default=list, blank=True,
                                     help_text=_("Source codes, preferred first; other sources follow by priority."))
     is_published = models.BooleanField(_("published"), default=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("display order"), default=0)
 
     class Meta:
         ordering = ["position", "code"]
@@ -136,7 +136,7 @@ class Metric(models.Model):
 
 
 class Target(models.Model):
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="targets")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="targets", verbose_name=_("metric"))
     year = models.PositiveSmallIntegerField(_("year"))
     unit_kind = models.CharField(_("unit kind"), max_length=16, blank=True, help_text=_("Empty: every kind."))
     value = models.FloatField(_("target"), help_text=_("A share between 0 and 1 for a rate."))
@@ -144,6 +144,8 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["metric", "year", "unit_kind"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
         constraints = [models.UniqueConstraint(fields=["metric", "year", "unit_kind"], name="kpi_target_unique")]
 
     def __str__(self) -> str:
@@ -159,8 +161,8 @@ class SourceSystem(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    token_prefix = models.CharField(max_length=8, blank=True, editable=False)
+    token_hash = models.CharField(_("access token hash"), max_length=64, blank=True, db_index=True, editable=False)
+    token_prefix = models.CharField(_("access token start"), max_length=8, blank=True, editable=False)
     metrics = models.ManyToManyField(Metric, blank=True, related_name="source_systems",
                                      verbose_name=_("metrics it may write"))
     is_active = models.BooleanField(_("active"), default=True)
@@ -171,6 +173,8 @@ class SourceSystem(models.Model):
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("source system")
+        verbose_name_plural = _("source systems")
 
     def __str__(self) -> str:
         return self.name
@@ -191,35 +195,38 @@ UPLOAD = "upload"
 
 
 class Observation(models.Model):
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations",
+                               verbose_name=_("metric"))
     # No single-column index on unit (kpi_obs_unit leads with it), superseded_by or entered_by: every
     # index costs on a push of 10,000 rows.
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="kpi_observations",
-                             db_index=False)
+                             db_index=False, verbose_name=_("unit"))
     period = models.CharField(_("period"), max_length=10)
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
     numerator = models.FloatField(_("numerator"))
     denominator = models.FloatField(_("denominator"), null=True, blank=True)
     value = models.FloatField(_("value"), null=True)
     # A source system's code, or "manual" / "upload".
     source = models.CharField(_("source"), max_length=40)
-    is_current = models.BooleanField(default=True)
+    is_current = models.BooleanField(_("current (not corrected)"), default=True)
     # Among the current rows of one metric × unit × period (one per source), the one every reader
     # counts: the highest-priority source (priority.py keeps it, a unique index guarantees one).
-    is_preferred = models.BooleanField(default=False)
+    is_preferred = models.BooleanField(_("counted"), default=False)
     superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                      db_index=False)
+                                      db_index=False, verbose_name=_("corrected by"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False)
-    created = models.DateTimeField(auto_now_add=True)
-    is_demo = models.BooleanField(default=False)
+                                   related_name="+", db_index=False, verbose_name=_("entered by"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
 
     class Meta:
         ordering = ["metric", "unit", "period_start"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
         constraints = [
             models.UniqueConstraint(fields=["metric", "unit", "period_start", "source"], condition=Q(is_current=True),
                                     name="kpi_observation_current_unique"),
@@ -247,26 +254,34 @@ class PullEndpoint(models.Model):
     """A JSON endpoint of a source system, fetched by the worker every `every_minutes`. It answers
     `{"observations": [...]}` in the format of the push API."""
 
-    source = models.ForeignKey(SourceSystem, on_delete=models.CASCADE, related_name="endpoints")
+    source = models.ForeignKey(SourceSystem, on_delete=models.CASCADE, related_name="endpoints",
+                               verbose_name=_("source system"))
     url = models.URLField(_("URL"))
     every_minutes = models.PositiveIntegerField(_("every (minutes)"), default=60 * 24)
     is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("pull endpoint")
+        verbose_name_plural = _("pull endpoints")
 
     def __str__(self) -> str:
         return self.url
 
 
 class FetchLog(models.Model):
-    endpoint = models.ForeignKey(PullEndpoint, on_delete=models.CASCADE, related_name="fetches")
-    started = models.DateTimeField(auto_now_add=True)
-    attempt = models.PositiveSmallIntegerField(default=1)
-    ok = models.BooleanField(default=False)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    stored = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    endpoint = models.ForeignKey(PullEndpoint, on_delete=models.CASCADE, related_name="fetches",
+                                 verbose_name=_("pull endpoint"))
+    started = models.DateTimeField(_("started at"), auto_now_add=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    ok = models.BooleanField(_("succeeded"), default=False)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status code"), null=True, blank=True)
+    stored = models.PositiveIntegerField(_("figures stored"), default=0)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-started", "-pk"]
+        verbose_name = _("fetch")
+        verbose_name_plural = _("fetches")
 
     def __str__(self) -> str:
         return f"{self.endpoint_id} #{self.attempt} {'ok' if self.ok else 'failed'}"
@@ -275,21 +290,28 @@ class FetchLog(models.Model):
 class AlertRule(models.Model):
     """Off track: a unit's value worse than `threshold` (or, without one, than its target for the year)."""
 
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="alert_rules")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="alert_rules",
+                               verbose_name=_("metric"))
     threshold = models.FloatField(_("threshold"), null=True, blank=True, help_text=_("Empty: the year's target."))
     is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
 
     def __str__(self) -> str:
         return self.metric.label()
 
 
 class Alert(models.Model):
-    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts")
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="kpi_alerts")
-    period = models.CharField(max_length=10)
-    value = models.FloatField()
-    threshold = models.FloatField()
-    created = models.DateTimeField(auto_now_add=True)
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts",
+                             verbose_name=_("alert rule"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="kpi_alerts",
+                             verbose_name=_("unit"))
+    period = models.CharField(_("period"), max_length=10)
+    value = models.FloatField(_("value"))
+    threshold = models.FloatField(_("threshold"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
@@ -297,6 +319,8 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         constraints = [models.UniqueConstraint(fields=["rule", "unit", "period"], name="kpi_alert_once")]
 
     def __str__(self) -> str:
