@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-APPS = ["core", "audit", "units", "accounts", "jobs", "workdays", "portal"]  # index, itprojects, steering, feedback, kpi: open
+APPS = ["core", "audit", "units", "accounts", "jobs", "workdays", "portal", "index"]  # itprojects, steering, feedback, kpi: open
 
 
 def _names(model):
