@@ -6,7 +6,8 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-APPS = ["core", "audit", "units", "accounts", "jobs", "workdays", "portal", "index"]  # itprojects, steering, feedback, kpi: open
+# Not yet named (open work in issue 14): itprojects, steering, feedback, kpi.
+APPS = ["core", "audit", "units", "accounts", "jobs", "workdays", "portal", "index"]
 
 
 def _names(model):
