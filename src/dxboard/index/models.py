@@ -24,7 +24,8 @@ class Source(models.TextChoices):
 
 class Framework(models.Model):
     code = models.CharField(_("code"), max_length=80)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    # not "version": Django's own Vietnamese catalogue (contrib.auth) leaves that word in English
+    version = models.PositiveIntegerField(_("version number"), default=1)
     name = models.CharField(_("name"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     model = models.CharField(_("model"), max_length=16, default="points")  # points | statistical
@@ -35,9 +36,9 @@ class Framework(models.Model):
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     is_template = models.BooleanField(_("template"), default=False)
     definition = models.TextField(_("definition (YAML)"))
-    sha256 = models.CharField(max_length=64, editable=False)
+    sha256 = models.CharField(_("definition fingerprint"), max_length=64, editable=False)
     total_points = models.FloatField(_("maximum points"), null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("previous version"))
 
@@ -45,6 +46,7 @@ class Framework(models.Model):
         ordering = ["code", "-version"]
         constraints = [models.UniqueConstraint(fields=["code", "version"], name="framework_code_version")]
         verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
 
     def __str__(self) -> str:
         english = translation.get_language() == "en" and self.name_en
@@ -66,24 +68,27 @@ class Framework(models.Model):
 
 
 class Indicator(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators",
+                                  verbose_name=_("framework"))
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=400)
     name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
-    is_aggregate = models.BooleanField(default=False)
-    level = models.PositiveSmallIntegerField(default=1)
-    position = models.PositiveIntegerField(default=0)
-    parents = models.JSONField(default=dict)  # {parent code: weight}
-    rule = models.JSONField(null=True, blank=True)
-    max_points = models.FloatField(null=True, blank=True)
+    is_aggregate = models.BooleanField(_("group of indicators"), default=False)
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    parents = models.JSONField(_("parent indicators"), default=dict)  # {parent code: weight}
+    rule = models.JSONField(_("scoring rule"), null=True, blank=True)
+    max_points = models.FloatField(_("maximum points"), null=True, blank=True)
     source = models.CharField(_("data source"), max_length=16, choices=Source.choices, blank=True)
     evidence = models.TextField(_("required evidence"), blank=True)
-    unit_of_measure = models.CharField(max_length=60, blank=True)
-    applies_to = models.JSONField(default=list)  # unit kinds; empty = all
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    applies_to = models.JSONField(_("applies to unit kinds"), default=list)  # unit kinds; empty = all
 
     class Meta:
         ordering = ["framework", "position"]
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="indicator_code_per_framework")]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -115,12 +120,16 @@ class IndicatorMapping(models.Model):
     """Indicator of an older framework version ↔ its counterpart in a newer one, so that years stay
     comparable."""
 
-    old = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="mapped_to")
-    new = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="mapped_from")
-    note = models.CharField(max_length=300, blank=True)
+    old = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="mapped_to",
+                            verbose_name=_("indicator in the older version"))
+    new = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="mapped_from",
+                            verbose_name=_("indicator in the newer version"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["old", "new"], name="one_mapping_per_pair")]
+        verbose_name = _("indicator mapping")
+        verbose_name_plural = _("indicator mappings")
 
     def __str__(self) -> str:
         return f"{self.old.code} → {self.new.code}"
@@ -135,7 +144,8 @@ class Campaign(models.Model):
         FINALISED = "finalised", _("Finalised")
         PUBLISHED = "published", _("Published")
 
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="campaigns")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="campaigns",
+                                  verbose_name=_("framework"))
     name = models.CharField(_("name"), max_length=300)
     period = models.CharField(_("period"), max_length=16, help_text=_("A year (2025) or a month (2025-06)."))
     unit_kind = models.CharField(_("unit kind"), max_length=16)
@@ -144,18 +154,21 @@ class Campaign(models.Model):
     closes = models.DateField(_("closes"))
     appeal_until = models.DateField(_("appeals until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    reminder_days = models.JSONField(default=list, blank=True)  # days before closing, e.g. [7, 3, 1]
-    grade_bands = models.JSONField(default=list, blank=True)  # [[min score 0..1, label vi, label en], …]
-    is_demo = models.BooleanField(default=False)
+    # days before closing, e.g. [7, 3, 1]
+    reminder_days = models.JSONField(_("reminder days"), default=list, blank=True)
+    # [[min score 0..1, label vi, label en], …]
+    grade_bands = models.JSONField(_("grade bands"), default=list, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
     official = models.ForeignKey("ResultSnapshot", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("official result"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
-    published_at = models.DateTimeField(null=True, blank=True)
+                                     related_name="+", verbose_name=_("published by"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-period", "name"]
         verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
 
     def __str__(self) -> str:
         return self.name
@@ -173,11 +186,13 @@ class Submission(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         FINALISED = "finalised", _("Finalised")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="submissions")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions",
+                                 verbose_name=_("campaign"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="submissions",
+                             verbose_name=_("unit"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    updated = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
@@ -186,6 +201,7 @@ class Submission(models.Model):
         ordering = ["campaign", "unit__name"]
         constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="one_submission_per_unit")]
         verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.unit}"
@@ -209,31 +225,33 @@ class Answer(models.Model):
         RETURNED = "returned", _("More evidence requested")
         REJECTED = "rejected", _("Not recognised")
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.ANSWERED)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers",
+                                   verbose_name=_("submission"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers",
+                                  verbose_name=_("indicator"))
+    state = models.CharField(_("answer state"), max_length=16, choices=State.choices, default=State.ANSWERED)
     value = models.FloatField(_("value"), null=True, blank=True)
     numerator = models.FloatField(_("numerator"), null=True, blank=True)
     denominator = models.FloatField(_("denominator"), null=True, blank=True)
     choice = models.CharField(_("choice"), max_length=80, blank=True)
     na_reason = models.TextField(_("reason it does not apply"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    self_points = models.FloatField(null=True, blank=True)
+    self_points = models.FloatField(_("self points"), null=True, blank=True)
     # the reviewer's side
-    review = models.CharField(max_length=16, choices=Review.choices, default=Review.PENDING)
-    verified_value = models.FloatField(null=True, blank=True)
-    verified_numerator = models.FloatField(null=True, blank=True)
-    verified_denominator = models.FloatField(null=True, blank=True)
-    verified_choice = models.CharField(max_length=80, blank=True)
-    verified_points = models.FloatField(null=True, blank=True)
+    review = models.CharField(_("review result"), max_length=16, choices=Review.choices, default=Review.PENDING)
+    verified_value = models.FloatField(_("verified value"), null=True, blank=True)
+    verified_numerator = models.FloatField(_("verified numerator"), null=True, blank=True)
+    verified_denominator = models.FloatField(_("verified denominator"), null=True, blank=True)
+    verified_choice = models.CharField(_("verified choice"), max_length=80, blank=True)
+    verified_points = models.FloatField(_("verified points"), null=True, blank=True)
     review_note = models.TextField(_("reviewer's note"), blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("reviewed by"))
     # Optimistic locking: every save states the version it read; a stale version is a conflict.
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("version number"), default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    updated = models.DateTimeField(auto_now=True)
+                                   related_name="+", verbose_name=_("updated by"))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "submission__unit"
@@ -241,6 +259,8 @@ class Answer(models.Model):
     class Meta:
         ordering = ["submission", "indicator__position"]
         constraints = [models.UniqueConstraint(fields=["submission", "indicator"], name="one_answer_per_indicator")]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
     def __str__(self) -> str:
         return f"{self.submission.unit} {self.indicator.code}"
@@ -256,18 +276,19 @@ class Evidence(models.Model):
     """A supporting document (tài liệu kiểm chứng). The file lives outside the web root and is served
     only through a view that checks permission."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("answer"))
     document_number = models.CharField(_("document number"), max_length=80, blank=True)
     document_date = models.DateField(_("document date"), null=True, blank=True)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     summary = models.CharField(_("summary"), max_length=500)
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", max_length=300)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded = models.DateTimeField(auto_now_add=True)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("file size"))
+    sha256 = models.CharField(_("file fingerprint"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "answer__submission__unit"
@@ -275,6 +296,7 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["uploaded"]
         verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
 
     def __str__(self) -> str:
         return self.summary or self.original_name
@@ -283,22 +305,25 @@ class Evidence(models.Model):
 class ResultSnapshot(models.Model):
     """One run of the engine over a campaign: immutable; the campaign points at its official one."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="snapshots")
-    created = models.DateTimeField(auto_now_add=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="snapshots",
+                                 verbose_name=_("campaign"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    framework_sha256 = models.CharField(max_length=64)
-    inputs_sha256 = models.CharField(max_length=64, db_index=True)
-    method = models.JSONField(default=dict)
-    engine_version = models.CharField(max_length=40)
-    seed = models.PositiveIntegerField(default=0)
-    basis = models.CharField(max_length=16, default="verified")  # verified | self
-    payload = models.JSONField()  # per unit: points, values, ranks, rank intervals, states
+                                   related_name="+", verbose_name=_("created by"))
+    framework_sha256 = models.CharField(_("framework fingerprint"), max_length=64)
+    inputs_sha256 = models.CharField(_("input data fingerprint"), max_length=64, db_index=True)
+    method = models.JSONField(_("calculation method"), default=dict)
+    engine_version = models.CharField(_("engine version"), max_length=40)
+    seed = models.PositiveIntegerField(_("random seed"), default=0)
+    basis = models.CharField(_("basis"), max_length=16, default="verified")  # verified | self
+    payload = models.JSONField(_("results"))  # per unit: points, values, ranks, rank intervals, states
 
     class Meta:
         ordering = ["-created"]
         constraints = [models.UniqueConstraint(fields=["campaign", "inputs_sha256", "basis"],
                                                name="one_snapshot_per_input")]
+        verbose_name = _("result snapshot")
+        verbose_name_plural = _("result snapshots")
 
     def __str__(self) -> str:
         return f"{self.campaign} @ {self.created:%Y-%m-%d %H:%M}"
@@ -317,21 +342,25 @@ class Appeal(models.Model):
         UPHELD = "upheld", _("Upheld")
         DISMISSED = "dismissed", _("Dismissed")
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="appeals")
-    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="appeals")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="appeals",
+                                   verbose_name=_("submission"))
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("answer"))
     text = models.TextField(_("grounds"))
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     decision = models.TextField(_("decision"), blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("filed by"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
+                                   related_name="+", verbose_name=_("decided by"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "submission__unit"
 
     class Meta:
         ordering = ["-created"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
 
     def __str__(self) -> str:
         return f"{self.submission.unit}: {self.answer.indicator.code}"
@@ -340,13 +369,16 @@ class Appeal(models.Model):
 class CampaignReminder(models.Model):
     """A reminder sent to a unit before a campaign closes; the unique key makes sending idempotent."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    days_before = models.SmallIntegerField()
-    sent = models.DateTimeField(auto_now_add=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders",
+                                 verbose_name=_("campaign"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    days_before = models.SmallIntegerField(_("days before closing"))
+    sent = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "unit", "days_before"], name="one_reminder_per_day")]
+        verbose_name = _("campaign reminder")
+        verbose_name_plural = _("campaign reminders")
 
     def __str__(self) -> str:
         return f"{self.campaign} {self.unit} D-{self.days_before}"
