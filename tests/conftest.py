@@ -3,6 +3,7 @@
 
 import datetime
 import os
+import shutil
 
 import pytest
 
@@ -120,3 +121,27 @@ def _let_test_teardown_flush_the_audit_log():
     TransactionTestCase._fixture_teardown = teardown
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Browser tests need Debian's chromium package (apt-get install chromium); "
+                    "`make test` installs it when run as root.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session: Playwright's sync API allows one instance per thread,
+    and both the journeys (tests/e2e) and the phone check (tests/site) drive it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path(), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()

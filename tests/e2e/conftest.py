@@ -5,7 +5,6 @@ none happened. Screenshots go to var/screenshots/ (kept by CI as artefacts).
 """
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -13,28 +12,6 @@ import pytest
 
 SCREENSHOTS = Path(os.environ.get("DXBOARD_SCREENSHOTS", "var/screenshots"))
 PHONE = {"width": 390, "height": 844}
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        pytest.fail("Browser tests need Debian's chromium package (apt-get install chromium); "
-                    "`make test` installs it when run as root.")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path(), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
 
 
 class Watched:

@@ -66,7 +66,8 @@ def test_officer_fills_and_submits_then_reviewer_returns_and_accepts(open_page, 
     box.get_by_role("button", name="Đính kèm").click()
     page.wait_for_load_state()
     assert "Kế hoạch chuyển đổi số năm 2025" in page.locator(f"#answer-{ids['A1']} .evidence-list").inner_text()
-    page.get_by_role("button", name="Nộp để thẩm định").click()
+    page.get_by_text("Nộp để thẩm định…").click()  # sending asks first: the form locks once sent
+    page.get_by_role("button", name="Đồng ý, gửi thẩm định").click()
     assert page.locator("#submission-status").inner_text() == "Đã nộp"
     officer.shot("index-officer-submitted")
     officer.assert_clean()
@@ -89,7 +90,8 @@ def test_officer_fills_and_submits_then_reviewer_returns_and_accepts(open_page, 
     page.reload()
     assert "Cần danh sách tin bài kèm đường dẫn" in page.locator(f"#answer-{ids['B2']}").inner_text()
     autosave(page, ids["B2"], "comment", "Đã bổ sung danh sách 6 tin bài")
-    page.get_by_role("button", name="Nộp lại").click()
+    page.get_by_text("Nộp lại…").click()
+    page.get_by_role("button", name="Đồng ý, gửi thẩm định").click()
     assert page.locator("#submission-status").inner_text() == "Đã nộp lại"
 
     page = reviewer.page

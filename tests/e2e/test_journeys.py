@@ -141,7 +141,8 @@ def test_commune_officer_journey(journey, personas, tree, sub_a, tmp_path, setti
     page.wait_for_load_state()
     expect(page.locator(f"#answer-{ids['A1']} .evidence-list")).to_contain_text("Kế hoạch chuyển đổi số năm 2025")
     j.step("self-assessment")
-    page.get_by_role("button", name="Nộp để thẩm định").click()
+    page.get_by_text("Nộp để thẩm định…").click()  # sending asks first: the form locks once sent
+    page.get_by_role("button", name="Đồng ý, gửi thẩm định").click()
     expect(page.locator("#submission-status")).to_have_text("Đã nộp")
     j.step("self-assessment-submitted")
     assert Submission.objects.get(pk=sub_a.pk).status == Submission.Status.SUBMITTED
@@ -174,7 +175,7 @@ def test_commune_officer_journey(journey, personas, tree, sub_a, tmp_path, setti
     page.wait_for_url("**/kpi/entry/")
     page.locator("select[name=metric]").select_option(str(metric.pk))
     page.locator("select[name=unit]").select_option(str(tree["A"].pk))
-    page.locator("input[name=period]").fill(period)
+    page.locator("select[name=period]").select_option(period)
     page.locator("input[name=numerator]").fill("930")
     page.locator("input[name=denominator]").fill("1000")
     j.step("kpi-entry")
@@ -252,7 +253,7 @@ def plan_workbook(tree) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([header for _key, header, _width in COLUMNS])
+    ws.append([str(header) for _key, header, _width in COLUMNS])
     deadline = (timezone.localdate() + datetime.timedelta(days=60)).strftime("%d/%m/%Y")
     rows = [
         {"code": "KH01", "title": "Số hóa hồ sơ hộ tịch", "lead_unit": f"{tree['A'].code} - {tree['A'].name}",
@@ -298,7 +299,7 @@ def test_standing_office_journey(journey, personas, tree, small_framework, tmp_p
     j.step("campaign-created")
     page.locator("button[name=action][value=open]").click()
     page.wait_for_load_state()
-    expect(page.locator("button[name=action][value=provisional]")).to_be_visible()
+    expect(page.get_by_text("Công bố kết quả tạm thời…")).to_be_visible()
     j.step("campaign-open")
     assert campaign.submissions.count() == 2
 
@@ -306,9 +307,10 @@ def test_standing_office_journey(journey, personas, tree, small_framework, tmp_p
     assessed(campaign, personas, tree)
     page.reload()
     j.step("campaign-reviewed")
+    page.get_by_text("Công bố kết quả tạm thời…").click()  # each step of the campaign asks first
     page.locator("button[name=action][value=provisional]").click()
     page.wait_for_load_state()
-    expect(page.locator("button[name=action][value=finalise]")).to_be_visible()
+    expect(page.get_by_text("Chốt kết quả…")).to_be_visible()
     j.step("provisional")
     page.locator("section.actions").get_by_role("link", name="Kết quả và xếp hạng").click()
     page.wait_for_url(f"**/index/campaigns/{campaign.pk}/results/")
@@ -316,8 +318,10 @@ def test_standing_office_journey(journey, personas, tree, small_framework, tmp_p
     assert results.index("Phường Bắc Giang") < results.index("Phường Kinh Bắc")  # 40 points before 34
     j.step("results")
     page.go_back()
+    page.get_by_text("Chốt kết quả…").click()
     page.locator("button[name=action][value=finalise]").click()
     page.wait_for_load_state()
+    page.get_by_text("Duyệt công bố…").click()
     page.locator("button[name=action][value=publish]").click()
     page.wait_for_load_state()
     campaign.refresh_from_db()
@@ -425,7 +429,7 @@ def test_leader_journey(journey, personas, tree, campaign, tmp_path, settings): 
     # the operating figures: province = Σ numerators / Σ denominators = 1650 / 2000
     page.get_by_role("link", name="Số liệu").first.click()
     page.wait_for_url("**/kpi/")
-    row = page.locator("#kpi-overview tr", has=page.locator("text=EDOC_SHARE"))
+    row = page.locator("#kpi-overview tr", has_text=metric.name)
     expect(row).to_contain_text("82,5")
     j.step("kpi-overview")
     page.get_by_role("link", name="Phường Bắc Giang").last.click()

@@ -31,7 +31,8 @@ from django.db import connection
 
 from .conftest import subprocess_env, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# committed rows (pg_dump copies what the test made); the SQLite pass deselects `postgres` (scripts/run-tests)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 THREADS = 4
@@ -62,9 +63,6 @@ class PrivatePostgres:
     @property
     def url(self) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/dxfaults"
-
-
-pytestmark = pytest.mark.postgres  # the SQLite pass deselects it (scripts/run-tests)
 
 
 @pytest.fixture

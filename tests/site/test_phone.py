@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import PHONE, SCREENSHOTS, chromium_path
+from tests.e2e.conftest import PHONE, SCREENSHOTS
 
 from .conftest import ROLES
 from .crawler import url_shape
@@ -27,17 +27,6 @@ WIDEST = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def phone_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
 def one_of_each_shape(visits) -> list[str]:
     pages = {}
     for visit in visits:
@@ -55,12 +44,12 @@ def shot_name(role: str, url: str) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_page_is_wider_than_a_phone(demo_site, phone_browser, role):
+def test_no_page_is_wider_than_a_phone(demo_site, browser, role):
     session = demo_site.session(role, "vi")
     urls = one_of_each_shape(crawled(demo_site, role, "vi"))
     assert len(urls) > (3 if role == "anonymous" else 10), urls
     host = urlsplit(demo_site.url).hostname
-    context = phone_browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     context.add_cookies([{"name": c.name, "value": c.value, "domain": host, "path": "/"}
                          for c in session.cookies])
     page = context.new_page()
