@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dxboard.accounts.models import Role
 from dxboard.core.querysets import RestrictedQuerySet
@@ -55,7 +56,7 @@ class Category(models.Model):
     response_template = models.TextField(_("response template"), blank=True)
     # Open311 attributes: [{"code", "description", "datatype", "required", "values": [{"key", "name"}]}]
     attributes = models.JSONField(_("attributes"), default=list, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     # What citizens and Open311 clients read (publication.py); the response template is the office's draft.
@@ -97,7 +98,7 @@ class ApiClient(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -133,7 +134,7 @@ class Report(models.Model):
                                  verbose_name=_("category"))
     description = models.TextField(_("description"))
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    address = models.CharField(pgettext_lazy("place", "address"), max_length=300, blank=True)
     address_id = models.CharField(_("address identifier"), max_length=40, blank=True)
     commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+", verbose_name=_("commune"))

@@ -17,7 +17,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dxboard.core.querysets import RestrictedQuerySet
@@ -40,7 +40,7 @@ class Direction(models.TextChoices):
 class Kind(models.TextChoices):
     """What a figure is, hence how the figures of several units (or periods) make one."""
 
-    RATE = "rate", _("Rate")
+    RATE = "rate", pgettext_lazy("metric kind", "Rate")
     COUNT = "count", _("Count")
     SCORE = "score", _("Score or index")
 
@@ -165,7 +165,7 @@ class SourceSystem(models.Model):
     token_prefix = models.CharField(_("access token start"), max_length=8, blank=True, editable=False)
     metrics = models.ManyToManyField(Metric, blank=True, related_name="source_systems",
                                      verbose_name=_("metrics it may write"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     # When two sources report the same metric × unit × period, the lower number is the one counted.
     priority = models.PositiveSmallIntegerField(_("priority"), default=100,
                                                 help_text=_("Lower is preferred when two sources report the same "
@@ -258,7 +258,7 @@ class PullEndpoint(models.Model):
                                verbose_name=_("source system"))
     url = models.URLField(_("URL"))
     every_minutes = models.PositiveIntegerField(_("every (minutes)"), default=60 * 24)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("pull endpoint")
@@ -293,7 +293,7 @@ class AlertRule(models.Model):
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="alert_rules",
                                verbose_name=_("metric"))
     threshold = models.FloatField(_("threshold"), null=True, blank=True, help_text=_("Empty: the year's target."))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("alert rule")

@@ -133,7 +133,7 @@ BAD = [
     ({"date": "2025-06-30", "name": "Làm bù", "kind": "makeup_workday"}, "date",
      "“ngày”: ngày làm bù phải là thứ Bảy hoặc Chủ nhật; 30/06/2025 là ngày trong tuần.",
      "“date”: a make-up working day must be a Saturday or a Sunday; 30/06/2025 is a weekday."),
-    ({"date": "2025-06-30", "name": "  ", "kind": "holiday"}, "name", "“tên” là bắt buộc.", "“name” is required."),
+    ({"date": "2025-06-30", "name": "  ", "kind": "holiday"}, "name", "“Tên” là bắt buộc.", "“name” is required."),
     ({"date": "31/02/2025", "name": "Ngày không có", "kind": "holiday"}, "date",
      "“ngày”: “31/02/2025” không phải là ngày (dd/mm/yyyy).", "“date”: “31/02/2025” is not a date (dd/mm/yyyy)."),
     ({"date": "", "name": "Không ngày", "kind": "holiday"}, "date", "“ngày”: “” không phải là ngày",
