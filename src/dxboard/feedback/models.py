@@ -366,7 +366,7 @@ class Answer(models.Model):
                                    verbose_name=_("assignment to a unit"))
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     text = models.TextField(_("answer"))
-    evidence = models.ManyToManyField(Photo, blank=True, related_name="+")
+    evidence = models.ManyToManyField(Photo, verbose_name=_("photos of the result"), blank=True, related_name="+")
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                                     verbose_name=_("answered by"))
     answered_at = models.DateTimeField(_("answered at"))

@@ -12,8 +12,9 @@ APPS = ["core", "audit", "units", "accounts", "jobs", "workdays", "portal", "ind
 
 def _names(model):
     yield model._meta.label, model._meta.verbose_name
+    yield f"{model._meta.label} (plural)", model._meta.verbose_name_plural
     for field in model._meta.get_fields():
-        if field.concrete and field.name != "id" and not field.auto_created:
+        if (field.concrete or field.many_to_many) and field.name != "id" and not field.auto_created:
             yield f"{model._meta.label}.{field.name}", field.verbose_name
 
 
