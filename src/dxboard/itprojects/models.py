@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dxboard.accounts.models import Role
 from dxboard.core.querysets import RestrictedQuerySet
@@ -24,7 +25,7 @@ class Stage(models.TextChoices):
     PLANNED = "planned", _("Planned")
     APPROVED = "approved", _("Approved")
     IMPLEMENTING = "implementing", _("Implementing")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("project stage", "Accepted")
     OPERATING = "operating", _("Operating")
     RETIRED = "retired", _("Retired")
 
@@ -254,7 +255,7 @@ class ReviewCampaign(models.Model):
     """The yearly review: one review per system in the registry when it opened."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("campaign status", "Open")
         CLOSED = "closed", _("Closed")
 
     year = models.PositiveIntegerField(_("year"), unique=True)

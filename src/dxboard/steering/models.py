@@ -259,7 +259,8 @@ class ExtensionRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                      verbose_name=pgettext_lazy("extension", "requested by"))
     created = models.DateTimeField(_("requested at"), auto_now_add=True)
-    status = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    status = models.CharField(pgettext_lazy("extension request", "decision"), max_length=10, choices=Decision.choices,
+                              default=Decision.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
