@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dxboard.accounts.models import Role
 from dxboard.core.querysets import RestrictedQuerySet
@@ -24,7 +25,7 @@ class Stage(models.TextChoices):
     PLANNED = "planned", _("Planned")
     APPROVED = "approved", _("Approved")
     IMPLEMENTING = "implementing", _("Implementing")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("project stage", "Accepted")
     OPERATING = "operating", _("Operating")
     RETIRED = "retired", _("Retired")
 
@@ -157,9 +158,9 @@ class System(models.Model):
     incidents_year = models.PositiveIntegerField(_("incidents this year"), null=True, blank=True)
     yearly_cost = models.DecimalField(_("yearly cost (million VND)"), **MONEY)
     usage_updated = models.DateField(_("usage figures as of"), null=True, blank=True)
-    is_demo = models.BooleanField(default=False)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SystemQuerySet.as_manager()
     unit_path = "owner"
@@ -193,7 +194,7 @@ class System(models.Model):
 class DataSet(models.Model):
     """A data set a system holds."""
 
-    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="datasets")
+    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="datasets", verbose_name=_("IT system"))
     name = models.CharField(_("name"), max_length=200)
     personal_data = models.BooleanField(_("holds personal data"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -206,6 +207,7 @@ class DataSet(models.Model):
         ordering = ["system", "name"]
         constraints = [models.UniqueConstraint(fields=["system", "name"], name="itdataset_name_per_system")]
         verbose_name = _("data set")
+        verbose_name_plural = _("data sets")
 
     def __str__(self) -> str:
         return self.name
@@ -221,8 +223,10 @@ class Channel(models.TextChoices):
 class Link(models.Model):
     """`source` sends a data set to `target` (a registered system, or an outside system by name)."""
 
-    source = models.ForeignKey(System, on_delete=models.CASCADE, related_name="links_out")
-    target = models.ForeignKey(System, on_delete=models.CASCADE, related_name="links_in", null=True, blank=True)
+    source = models.ForeignKey(System, on_delete=models.CASCADE, related_name="links_out",
+                               verbose_name=_("sending system"))
+    target = models.ForeignKey(System, on_delete=models.CASCADE, related_name="links_in", null=True, blank=True,
+                               verbose_name=_("receiving system"))
     target_name = models.CharField(_("outside system"), max_length=200, blank=True,
                                    help_text=_("For a system outside the registry, e.g. a national database."))
     dataset = models.CharField(_("data set"), max_length=200)
@@ -235,6 +239,7 @@ class Link(models.Model):
     class Meta:
         ordering = ["source", "pk"]
         verbose_name = _("data link")
+        verbose_name_plural = _("data links")
         constraints = [models.CheckConstraint(condition=Q(target__isnull=False) | ~Q(target_name=""),
                                               name="itlink_has_target")]
 
@@ -250,19 +255,20 @@ class ReviewCampaign(models.Model):
     """The yearly review: one review per system in the registry when it opened."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("campaign status", "Open")
         CLOSED = "closed", _("Closed")
 
     year = models.PositiveIntegerField(_("year"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
-    is_demo = models.BooleanField(default=False)
-    created = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("review campaign")
+        verbose_name_plural = _("review campaigns")
 
     def __str__(self) -> str:
         return self.name
@@ -297,8 +303,9 @@ class Review(models.Model):
         DRAFT = "draft", _("Being reviewed")
         DONE = "done", _("Reviewed")
 
-    campaign = models.ForeignKey(ReviewCampaign, on_delete=models.CASCADE, related_name="reviews")
-    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="reviews")
+    campaign = models.ForeignKey(ReviewCampaign, on_delete=models.CASCADE, related_name="reviews",
+                                 verbose_name=_("review campaign"))
+    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("IT system"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     score_integration = _score(CRITERIA[0][1])
     score_security = _score(CRITERIA[1][1])
@@ -313,8 +320,8 @@ class Review(models.Model):
     follow_up = models.TextField(_("follow-up"), blank=True)
     follow_up_deadline = models.DateField(_("follow-up deadline"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "system__owner"
@@ -325,6 +332,7 @@ class Review(models.Model):
         ordering = ["campaign", "system__name"]
         constraints = [models.UniqueConstraint(fields=["campaign", "system"], name="itreview_once_per_campaign")]
         verbose_name = _("system review")
+        verbose_name_plural = _("system reviews")
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.system}"

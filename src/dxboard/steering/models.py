@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dxboard.accounts.models import Role
 from dxboard.core.querysets import RestrictedQuerySet
@@ -81,12 +82,13 @@ class DirectiveDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PLAN)
     title = models.CharField(_("title"), max_length=500)
     file = models.FileField(_("file"), upload_to="steering/documents/%Y/", blank=True)
-    original_name = models.CharField(max_length=200, blank=True)
-    is_demo = models.BooleanField(default=False)
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         ordering = ["-date", "number"]
         verbose_name = _("directive document")
+        verbose_name_plural = _("directive documents")
 
     def __str__(self) -> str:
         return f"{self.number} ({self.date:%d/%m/%Y})"
@@ -103,8 +105,8 @@ class Plan(models.Model):
     year = models.PositiveIntegerField(_("year"))
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
-    created = models.DateTimeField(auto_now_add=True)
-    is_demo = models.BooleanField(default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "unit"
@@ -113,6 +115,7 @@ class Plan(models.Model):
     class Meta:
         ordering = ["-year", "title"]
         verbose_name = _("plan")
+        verbose_name_plural = _("plans")
 
     def __str__(self) -> str:
         return self.title
@@ -135,6 +138,7 @@ class RecurrenceRule(models.Model):
 
     class Meta:
         verbose_name = _("recurrence rule")
+        verbose_name_plural = _("recurrence rules")
 
     def __str__(self) -> str:
         return f"{self.get_frequency_display()}: {self.working_day} (+{self.months_after})"
@@ -167,8 +171,8 @@ class Task(models.Model):
     period_label = models.CharField(_("period"), max_length=40, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    is_demo = models.BooleanField(default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = TaskQuerySet.as_manager()
     unit_path = "lead_unit"
@@ -190,22 +194,23 @@ class Task(models.Model):
 
 class _Attached(models.Model):
     file = models.FileField(_("file"), upload_to="steering/reports/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
 
     class Meta:
         abstract = True
 
 
 class ProgressReport(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("task"))
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
     text = models.TextField(_("progress report"))
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("reported by"))
+    created = models.DateTimeField(_("reported at"), auto_now_add=True)
 
     objects = ChildOfTaskQuerySet.as_manager()
     unit_path = "task__lead_unit"
@@ -214,6 +219,7 @@ class ProgressReport(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
 
     def __str__(self) -> str:
         return f"{self.task} — {self.percent}%"
@@ -224,7 +230,8 @@ class AttachmentQuerySet(TaskScopedQuerySet):
 
 
 class ReportAttachment(_Attached):
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments",
+                               verbose_name=_("progress report"))
 
     objects = AttachmentQuerySet.as_manager()
     unit_path = "report__task__lead_unit"
@@ -232,6 +239,7 @@ class ReportAttachment(_Attached):
 
     class Meta:
         verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.original_name
@@ -244,16 +252,18 @@ class Decision(models.TextChoices):
 
 
 class ExtensionRequest(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("task"))
     requested_deadline = models.DateField(_("requested deadline"))
     old_deadline = models.DateField(_("deadline before"))
     reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=pgettext_lazy("extension", "requested by"))
+    created = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(pgettext_lazy("extension request", "decision"), max_length=10, choices=Decision.choices,
+                              default=Decision.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("note"), blank=True)
 
     objects = ChildOfTaskQuerySet.as_manager()
@@ -263,6 +273,7 @@ class ExtensionRequest(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
 
     def __str__(self) -> str:
         return f"{self.task} → {self.requested_deadline:%d/%m/%Y}"
@@ -274,15 +285,16 @@ class CompletionDeclaration(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         RETURNED = "returned", _("Returned")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="declarations")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("task"))
     declared_on = models.DateField(_("completed on"))
     note = models.TextField(_("result"), blank=True)
-    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("declared by"))
+    created = models.DateTimeField(_("declared at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("note"), blank=True)
 
     objects = ChildOfTaskQuerySet.as_manager()
@@ -292,6 +304,7 @@ class CompletionDeclaration(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("completion declaration")
+        verbose_name_plural = _("completion declarations")
 
     def __str__(self) -> str:
         return f"{self.task} ✓ {self.declared_on:%d/%m/%Y}"
@@ -307,13 +320,15 @@ class ReminderSent(models.Model):
         D0 = "d0", _("On the deadline")
         D_PLUS_1 = "d+1", _("Overdue (escalated)")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
-    deadline = models.DateField()
-    stage = models.CharField(max_length=4, choices=Stage.choices)
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("task"))
+    deadline = models.DateField(_("deadline"))
+    stage = models.CharField(_("reminder stage"), max_length=4, choices=Stage.choices)
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
         constraints = [models.UniqueConstraint(fields=["task", "deadline", "stage"], name="one_reminder_per_stage")]
 
     def __str__(self) -> str:
@@ -321,12 +336,14 @@ class ReminderSent(models.Model):
 
 
 class DigestSent(models.Model):
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    week = models.DateField()  # the Monday of the week
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    week = models.DateField(_("week (Monday)"))  # the Monday of the week
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("weekly digest sent")
+        verbose_name_plural = _("weekly digests sent")
         constraints = [models.UniqueConstraint(fields=["unit", "week"], name="one_digest_per_unit_week")]
 
     def __str__(self) -> str:

@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-# Not yet named (open work in issue 14): itprojects, steering.
-APPS = ["core", "audit", "units", "accounts", "jobs", "workdays", "portal", "index", "feedback", "kpi"]
+APPS = ["core", "audit", "units", "accounts", "jobs", "workdays", "portal", "index", "feedback", "kpi", "itprojects",
+        "steering"]
 
 
 def _names(model):
