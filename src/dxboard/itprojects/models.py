@@ -320,8 +320,8 @@ class Review(models.Model):
     follow_up = models.TextField(_("follow-up"), blank=True)
     follow_up_deadline = models.DateField(_("follow-up deadline"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("reviewed by"))
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+                                    related_name="+", verbose_name=pgettext_lazy("IT review", "reviewed by"))
+    reviewed_at = models.DateTimeField(pgettext_lazy("IT review", "reviewed at"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "system__owner"
