@@ -130,11 +130,12 @@ def object_label(object_type: str):
 
 
 # Keys some actions record that are not fields of the record: a batch of figures' counts and samples
-# (kpi.observations.store), the device enrolled for two-factor sign-in.
+# (kpi.observations.store), the metric of a figure off target (kpi.alert.raise), the device enrolled for
+# two-factor sign-in.
 RECORDED_KEYS = {
     "created": _("new figures"), "corrected": _("corrected figures"), "unchanged": _("unchanged figures"),
     "rows": _("figures received"), "source": _("source of the figures"), "superseded": _("replaced figures"),
-    "no_longer_counted": _("figures no longer counted"), "device": _("two-factor authentication device"),
+    "no_longer_counted": _("figures no longer counted"), "metric": _("metric"), "device": _("two-factor authentication device"),
 }
 
 
