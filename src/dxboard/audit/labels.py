@@ -135,7 +135,8 @@ def object_label(object_type: str):
 RECORDED_KEYS = {
     "created": _("new figures"), "corrected": _("corrected figures"), "unchanged": _("unchanged figures"),
     "rows": _("figures received"), "source": _("source of the figures"), "superseded": _("replaced figures"),
-    "no_longer_counted": _("figures no longer counted"), "metric": _("metric"), "device": _("two-factor authentication device"),
+    "no_longer_counted": _("figures no longer counted"), "metric": _("metric"),
+    "device": _("two-factor authentication device"),
 }
 
 
