@@ -120,7 +120,6 @@ def model_of(object_type: str):
 # Records of the libraries we use, named in our catalogue (theirs has no Vietnamese).
 OUTSIDE_MODELS = {
     "otp_totp.totpdevice": _("two-factor authentication device"),
-    "authtoken.token": _("API token"),
 }
 
 

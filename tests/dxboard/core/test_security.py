@@ -9,7 +9,7 @@ from django.test import Client
 from tests.conftest import PASSWORD
 
 PAGES = ["/", "/units/", "/units/07210/", "/units/07210/members/", "/accounts/security/", "/accounts/password/",
-         "/audit/", "/index/", "/index/frameworks/", "/index/campaigns/new/", "/notifications/"]
+         "/accounts/tokens/", "/audit/", "/index/", "/index/frameworks/", "/index/campaigns/new/", "/notifications/"]
 
 
 def test_every_post_form_carries_a_csrf_token_and_posts_without_it_are_refused(login, personas, tree):
