@@ -14,7 +14,9 @@ ACTIONS = {
     "accounts.issue_token": _("API token issued"),
     "accounts.login": _("Signed in"),
     "accounts.remove_membership": _("Role removed"),
+    "accounts.revoke_token": _("API token revoked"),
     "accounts.set_language": _("Language chosen"),
+    "accounts.use_token": _("API token used (at most one entry per token and hour)"),
     "feedback.answer": _("Report answered"),
     "feedback.api_client": _("Open311 client saved"),
     "feedback.approve": _("Report approved for publication"),
@@ -118,7 +120,6 @@ def model_of(object_type: str):
 # Records of the libraries we use, named in our catalogue (theirs has no Vietnamese).
 OUTSIDE_MODELS = {
     "otp_totp.totpdevice": _("two-factor authentication device"),
-    "authtoken.token": _("API token"),
 }
 
 
