@@ -128,8 +128,9 @@ def export_workbook(systems) -> bytes:
             for value, label in choices.choices:
                 append(lists, [HEADER[key], value, label])
     lists.append([])
-    append(lists, [_spoken("Hàng 2 chứa mã cột, không sửa. Ngày dạng dd/mm/yyyy. Số tiền tính bằng triệu đồng.",
-                          "Row 2 holds the column keys: do not change it. Dates as dd/mm/yyyy. Money in million VND.")])
+    append(lists, [_spoken(
+        "Hàng 2 chứa mã cột, không sửa. Ngày dạng dd/mm/yyyy. Số tiền tính bằng triệu đồng.",
+        "Row 2 holds the column keys: do not change it. Dates as dd/mm/yyyy. Money in million VND.")])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
