@@ -261,11 +261,6 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
     for _attempt in range(5):
         try:
             with files_follow_transaction(), transaction.atomic():
-                # Counted under the limits' row locks, in the transaction that stores the report.
-                refused = limits.refusal(device_hash=device_hash, ip_hash=ip_hash,
-                                         api_client_id=api_client.pk if api_client else None)
-                if refused:
-                    raise RateLimited(refused)
                 report = Report.objects.create(
                     code=_provisional_code(), access_key=secrets.token_urlsafe(18), idempotency_key=idempotency_key,
                     body_hash=digest, category=category, description=description.strip(),
@@ -279,6 +274,12 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
                     _save_photo(report=report, file=item.content, original_name=item.original_name,
                                 content_type=item.content_type, sha256=item.sha256)
                 _event(report, "received")
+                # The limits next to last, under their keys' row locks (held to the commit, so kept short):
+                # parallel submissions from one device or address count one after another.
+                refused = limits.refusal(device_hash=device_hash, ip_hash=ip_hash,
+                                         api_client_id=api_client.pk if api_client else None)
+                if refused:
+                    raise RateLimited(refused)  # rolls the report back, its photo files with it
                 # The tracking number last: the day's counter row stays locked from here to the commit,
                 # so concurrent submissions queue behind three statements, not the whole transaction.
                 report.code = _next_code(now)

@@ -1,9 +1,10 @@
 """Submission limits per hour: per device, per address, per Open311 client.
 
-Counted inside the submission's transaction, after locking one RateKey row per limit (SELECT … FOR
-UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), so that N parallel
-submissions from one key cannot all read "under the limit" before any of them is stored. The count is
-of stored reports in the last hour (a sliding window): refused and failed submissions never count."""
+Counted inside the submission's transaction, once its report is inserted, after locking one RateKey row
+per limit (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions already serialise
+writers), so that N parallel submissions from one key cannot all read "under the limit" before any of
+them is stored: the lock holder sees every report committed before it, and its own. The count is of
+stored reports in the last hour (a sliding window): refused and failed submissions never count."""
 
 import datetime
 
@@ -26,9 +27,9 @@ LIMITS = (
 
 
 def refusal(*, device_hash: str, ip_hash: str, api_client_id: int | None) -> str | None:
-    """Lock the submission's limit keys and return the refusal of the first limit reached, or None.
-    Call inside the transaction that stores the report. An empty value (no device cookie, no address,
-    no client) counts nothing: there is nothing to limit by."""
+    """Lock the submission's limit keys and return the refusal of the first limit its report (inserted
+    in this transaction, so counted too) goes past, or None. An empty value (no device cookie, no
+    address, no client) counts nothing: there is nothing to limit by."""
     values = {"device_hash": device_hash, "ip_hash": ip_hash, "api_client_id": api_client_id}
     limits = [(f"{prefix}:{values[field]}", field, name, text) for prefix, field, name, text in LIMITS
               if values[field]]
@@ -45,6 +46,6 @@ def refusal(*, device_hash: str, ip_hash: str, api_client_id: int | None) -> str
     counts = Report.objects.filter(any_of, created_at__gte=hour_ago).aggregate(
         **{field: Count("pk", filter=condition) for field, condition in conditions.items()})
     for _key, field, name, text in limits:
-        if counts[field] >= getattr(settings, name):
+        if counts[field] > getattr(settings, name):
             return text
     return None
