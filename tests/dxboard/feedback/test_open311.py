@@ -320,8 +320,14 @@ def test_post_without_device_id_is_limited_per_api_key(client, fb, settings):
     for i in range(3):
         assert client.post(f"{BASE}requests.json", {"api_key": key, **params},
                            headers={"Idempotency-Key": f"k{i}"}).status_code == 200
-    refused = client.post(f"{BASE}requests.json", {"api_key": key, **params}, headers={"Idempotency-Key": "k9"})
+    # counted once the report is stored in its transaction: the refusal rolls back the photo it wrote
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    media = SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    refused = client.post(f"{BASE}requests.json", {"api_key": key, "media": media, **params},
+                          headers={"Idempotency-Key": "k9"})
     assert refused.status_code == 429
+    assert not [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
     assert "Ứng dụng này" in json.loads(refused.content)[0]["description"]
     # another client has its own quota; a retry of a stored request is not refused
     assert client.post(f"{BASE}requests.json", {"api_key": other, **params}).status_code == 200
