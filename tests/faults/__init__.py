@@ -28,7 +28,13 @@ test_worker_killed.py      a real `dxboard worker` stopped half-way through an i
 test_concurrency.py        50 threads posting one report with one idempotency key through the
                            request stack: one report, one photo file, one audit row. Two officers
                            saving the same answer at once: one saved, the other 409 "changed by
-                           someone else", one audit row.
+                           someone else", one audit row. Eight phones of one network posting at
+                           once to the live server against a limit of three: exactly three stored.
+test_behind_nginx.py       a real nginx (the test's own process, config in tmp_path) in front of the
+                           live server, as docs/deploy.md configures it: phones from their own
+                           loopback addresses keep limits of their own whatever X-Forwarded-For
+                           they forge; a forged header sent straight to Django is ignored. Fails,
+                           saying so, without nginx (.ci/run installs it).
 test_injected_faults.py    an exception injected at query k of a multi-step action, for every k
                            (injection.py, through `connection.execute_wrapper`): index submit,
                            return, accept, provisional results, appeal decision, finalise, publish;

@@ -105,3 +105,30 @@ def test_two_officers_saving_the_same_answer_one_wins_one_gets_a_conflict(campai
     assert stored.updated_by == people[winner]
     saves = AuditEntry.objects.filter(action="index.save_answer", object_id=str(a2.pk))
     assert saves.count() == 1 and saves.get().actor_id == people[winner].pk
+
+
+def test_parallel_submissions_from_one_address_never_overrun_its_limit(live_server, fb, tree, settings):
+    """Eight phones of one network post at once against a limit of three: exactly three are stored.
+    (Counted before the insert, all eight read "nothing yet" and all eight got in.)"""
+    import re
+    import uuid
+
+    import requests
+
+    from dxboard.feedback.models import Report
+
+    settings.FEEDBACK_RATE_PER_ADDRESS, limit = 3, 3
+    url = f"http://127.0.0.1:{live_server.url.rsplit(':', 1)[1]}/feedback/new/"
+    page = requests.get(url, timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    csrf = page.cookies["csrftoken"]  # no device cookie: only the address is limited
+
+    def post(_i):
+        data = {"csrfmiddlewaretoken": token, "idempotency_key": str(uuid.uuid4()), "category": fb["procedure"].pk,
+                "description": "Hồ sơ chậm", "commune": tree["A"].pk, "address": "Số 1", "consent": "on"}
+        return requests.post(url, data, cookies={"csrftoken": csrf}, headers={"Accept": "application/json"},
+                             timeout=60).status_code
+
+    results = in_threads(limit + 5, post)
+    assert sorted(results) == [200] * limit + [429] * 5, results
+    assert Report.objects.count() == limit

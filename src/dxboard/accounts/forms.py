@@ -3,6 +3,8 @@ from django.contrib.auth import authenticate
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from dxboard.core.client import client_address
+
 from . import throttle
 
 
@@ -21,18 +23,19 @@ class LoginForm(forms.Form):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if not username or not password:
             return self.cleaned_data
-        until = throttle.locked_until(username)
+        address = client_address(self.request) if self.request is not None else ""
+        until = throttle.locked_until(username, address)
         if until:
             raise forms.ValidationError(
-                _("Too many failed attempts. This account is locked until %(time)s.")
+                _("Too many failed attempts. Signing in from your address is locked until %(time)s.")
                 % {"time": formats.date_format(timezone.localtime(until), "H:i")}, code="locked")
         self.user = authenticate(self.request, username=username, password=password)
         if self.user is None or not self.user.is_active:
-            if throttle.register_failure(username):
+            if throttle.register_failure(username, address):
                 raise forms.ValidationError(
-                    _("Too many failed attempts. This account is locked for a while."), code="locked")
+                    _("Too many failed attempts. Signing in from your address is locked for a while."), code="locked")
             raise forms.ValidationError(_("Wrong user name or password."), code="invalid_login")
-        throttle.register_success(username)
+        throttle.register_success(username, address)
         return self.cleaned_data
 
 

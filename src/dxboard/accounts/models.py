@@ -44,10 +44,12 @@ class Membership(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed logins per account name. Updated with single UPDATE statements, so two parallel
-    wrong guesses both count (no read-modify-write race)."""
+    """Failed logins per account name from one address, and (username "") per address whatever the
+    account names. Updated with single UPDATE statements, so two parallel wrong guesses both count (no
+    read-modify-write race)."""
 
-    username = models.CharField(_("username"), max_length=150, unique=True)
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    address = models.CharField(_("address"), max_length=45, blank=True)
     failures = models.PositiveIntegerField(_("failed attempts"), default=0)
     first_failure = models.DateTimeField(_("first failure"), null=True)
     locked_until = models.DateTimeField(_("locked until"), null=True)
@@ -55,6 +57,7 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = _("login throttle")
         verbose_name_plural = _("login throttles")
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="login_throttle_per_address")]
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures}"

@@ -1,3 +1,5 @@
+from dxboard.core.client import client_address as address_of
+
 from .context import client_address
 
 
@@ -6,9 +8,8 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # REMOTE_ADDR is the proxy's address behind nginx; nginx is configured to set it to the
-        # client's (real_ip module), so we never trust a client-supplied X-Forwarded-For here.
-        token = client_address.set(request.META.get("REMOTE_ADDR"))
+        # The client's address, not the proxy's (X-Forwarded-For only from TRUSTED_PROXIES).
+        token = client_address.set(address_of(request) or None)
         try:
             return self.get_response(request)
         finally:

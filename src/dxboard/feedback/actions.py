@@ -6,17 +6,14 @@ access key, checked by the views.
 
 import contextlib
 import datetime
-import functools
 import hashlib
 import json
-import operator
 import re
 import secrets
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -30,7 +27,7 @@ from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import UploadError, check_upload
 from dxboard.units.models import Unit
 
-from . import basemap, deadlines, video
+from . import basemap, deadlines, limits, video
 from .models import (
     HANDLING_STATUSES,
     Answer,
@@ -55,8 +52,6 @@ REOPEN_DAYS = getattr(settings, "FEEDBACK_REOPEN_DAYS", 7)
 # Citizens' photos are kept at most this many pixels on the long side: enough to see a pothole or a sign,
 # and re-encoding a 12-megapixel phone photo at full size costs ~0.6 s of CPU (8 a second needs less).
 PHOTO_MAX_EDGE = 2000
-RATE_PER_DEVICE = getattr(settings, "FEEDBACK_RATE_PER_DEVICE", 5)  # reports per hour
-RATE_PER_ADDRESS = getattr(settings, "FEEDBACK_RATE_PER_ADDRESS", 20)
 PRIVATE_FIELDS = {"device_hash", "ip_hash", "access_key", "idempotency_key", "body_hash", "token"}
 
 
@@ -203,19 +198,6 @@ def _bump_counter(day: datetime.date) -> int | None:
     return row[0] if row else None
 
 
-def _recent_reports(device_hash: str, ip_hash: str) -> dict:
-    """Reports of the last hour from this device and from this address, counted in one query. An empty
-    hash (a client that sent no device cookie or address) counts nothing: there is nothing to limit by."""
-    limits = {name: Q(**{field: value}) for name, field, value in
-              (("device", "device_hash", device_hash), ("ip", "ip_hash", ip_hash)) if value}
-    if not limits:
-        return {"device": 0, "ip": 0}
-    hour_ago = timezone.now() - datetime.timedelta(hours=1)
-    counts = Report.objects.filter(functools.reduce(operator.or_, limits.values()), created_at__gte=hour_ago) \
-        .aggregate(**{name: Count("pk", filter=condition) for name, condition in limits.items()})
-    return {"device": counts.get("device", 0), "ip": counts.get("ip", 0)}
-
-
 SPAM = re.compile(r"https?://|www\.|(.)\1{9,}", re.IGNORECASE)
 
 
@@ -265,11 +247,6 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
         found = basemap.nearest_commune(latitude, longitude)
         commune = Unit.objects.filter(pk=found).first() if found else None
     device_hash, ip_hash = _hash(device_id), _hash(ip)
-    recent = _recent_reports(device_hash, ip_hash)
-    if recent["device"] >= RATE_PER_DEVICE:
-        raise RateLimited(gettext_noop("Too many reports from this device; please try again later."))
-    if recent["ip"] >= RATE_PER_ADDRESS:
-        raise RateLimited(gettext_noop("Too many reports from this network; please try again later."))
     videos = [data for data in raw if video.is_video(data)]
     if videos and len(raw) > 1:
         raise FeedbackError(gettext_noop("Send up to 5 photos or one short video, not both."))
@@ -297,6 +274,12 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
                     _save_photo(report=report, file=item.content, original_name=item.original_name,
                                 content_type=item.content_type, sha256=item.sha256)
                 _event(report, "received")
+                # The limits next to last, under their keys' row locks (held to the commit, so kept short):
+                # parallel submissions from one device or address count one after another.
+                refused = limits.refusal(device_hash=device_hash, ip_hash=ip_hash,
+                                         api_client_id=api_client.pk if api_client else None)
+                if refused:
+                    raise RateLimited(refused)  # rolls the report back, its photo files with it
                 # The tracking number last: the day's counter row stays locked from here to the commit,
                 # so concurrent submissions queue behind three statements, not the whole transaction.
                 report.code = _next_code(now)

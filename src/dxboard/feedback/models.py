@@ -485,3 +485,18 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+class RateKey(models.Model):
+    """One row per thing a submission limit counts by (a device, an address, an Open311 client). A
+    submission locks its rows before it counts the last hour's reports and stores its own, so parallel
+    submissions from one device or address count one after another and never overrun the limit."""
+
+    key = models.CharField(_("limited by"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("submission limit key")
+        verbose_name_plural = _("submission limit keys")
+
+    def __str__(self) -> str:
+        return self.key

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from dxboard.core.client import client_address
+
 from . import actions, basemap, duplicates, figures, ranges, routing
 from .filtersets import PublicReportFilterSet, ReportFilterSet
 from .forms import AnswerForm, ClassifyForm, ExtensionForm, NoteForm, RateForm, ReopenForm, ReportForm, RouteForm
@@ -58,7 +60,7 @@ def new(request):
                     consent=consent if d["consent"] else None, latitude=d["latitude"], longitude=d["longitude"],
                     commune=d["commune"], address=d["address"], location_source=d["location_source"][:10],
                     name=d["name"], phone=d["phone"], email=d["email"], photos=d["photos"],
-                    device_id=_device(request), ip=request.META.get("REMOTE_ADDR", ""))
+                    device_id=_device(request), ip=client_address(request))
             except actions.FeedbackError as exc:
                 if _wants_json(request):
                     return JsonResponse({"errors": [str(exc)]}, status=exc.status)

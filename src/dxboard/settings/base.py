@@ -15,6 +15,9 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "dxboard.core.errors.csrf_failure"
+# Reverse proxies (addresses or CIDR, comma-separated) whose X-Forwarded-For is believed (core/client.py);
+# empty: trust no one and take REMOTE_ADDR as the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -114,6 +117,13 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # A personal API token lives this many days from its creation; then its owner creates a new one.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+# The account lock holds for the failing address only (the owner elsewhere still signs in); this many
+# failures from one address, whatever the account names, lock that address for the window.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+# Citizen reports per hour: per device (cookie), per address, per Open311 client (its api_key).
+FEEDBACK_RATE_PER_DEVICE = env_int("FEEDBACK_RATE_PER_DEVICE", 5)
+FEEDBACK_RATE_PER_ADDRESS = env_int("FEEDBACK_RATE_PER_ADDRESS", 20)
+FEEDBACK_RATE_PER_API_CLIENT = env_int("FEEDBACK_RATE_PER_API_CLIENT", 500)
 OTP_TOTP_ISSUER = "dxboard"
 
 LANGUAGE_CODE = "vi"

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -41,8 +43,6 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(client, pe
 
 
 def test_the_lock_time_is_told_in_hanoi_time(client, personas, settings):
-    import datetime
-
     settings.LOGIN_FAILURE_LIMIT = 3
     for _ in range(3):
         _login(client, "officer_a", "wrong-password-123")
@@ -71,17 +71,74 @@ def test_failure_counter_is_atomic_under_parallel_guesses(settings):
 
     from dxboard.accounts import throttle
 
-    settings.LOGIN_FAILURE_LIMIT = 1000
+    settings.LOGIN_FAILURE_LIMIT = settings.LOGIN_ADDRESS_FAILURE_LIMIT = 1000
 
     def guess(_):
         try:
-            throttle.register_failure("target")
+            throttle.register_failure("target", "10.0.0.9")
         finally:
             connection.close()
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(guess, range(20)))
     assert LoginThrottle.objects.get(username="target").failures == 20
+    assert LoginThrottle.objects.get(username="", address="10.0.0.9").failures == 20
+
+
+def test_the_account_lock_holds_for_the_failing_address_only(client, personas, settings):
+    """A stranger guessing the admin's password locks himself out, not the admin at the office."""
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "officer_a", "password": "wrong-password-123"},
+                    REMOTE_ADDR="203.0.113.7")
+    stranger = client.post("/accounts/login/", {"username": "officer_a", "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.7")
+    assert "bị khóa" in stranger.content.decode() and "_auth_user_id" not in client.session
+    owner = client.post("/accounts/login/", {"username": "officer_a", "password": PASSWORD},
+                        REMOTE_ADDR="198.51.100.2")
+    assert owner.status_code == 302 and client.session["_auth_user_id"] == str(personas["officer_a"].pk)
+
+
+def test_an_address_guessing_across_accounts_is_locked_for_every_account(client, personas, settings):
+    settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3, 4
+    for name in ("officer_a", "officer_b", "leader", "reviewer"):  # one guess each: no account lock
+        client.post("/accounts/login/", {"username": name, "password": "wrong-password-123"},
+                    REMOTE_ADDR="203.0.113.7")
+    refused = client.post("/accounts/login/", {"username": "dept_officer", "password": PASSWORD},
+                          REMOTE_ADDR="203.0.113.7")
+    assert "bị khóa" in refused.content.decode() and "_auth_user_id" not in client.session
+    # the lock time is told in Hanoi time, as for an account's lock
+    until = LoginThrottle.objects.get(username="", address="203.0.113.7").locked_until
+    assert f"{until.astimezone(datetime.timezone(datetime.timedelta(hours=7))):%H:%M}" in refused.content.decode()
+    # the same account from another address signs in
+    assert client.post("/accounts/login/", {"username": "dept_officer", "password": PASSWORD},
+                       REMOTE_ADDR="198.51.100.2").status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_lock_holds_for_the_forwarded_address(client, personas, settings):
+    """Behind nginx every login comes from 127.0.0.1: without X-Forwarded-For a stranger's lock would
+    be everyone's."""
+    settings.LOGIN_FAILURE_LIMIT, settings.TRUSTED_PROXIES = 3, ["127.0.0.1"]
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "officer_a", "password": "wrong-password-123"},
+                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert LoginThrottle.objects.filter(username="officer_a", address="203.0.113.7").exists()
+    assert client.post("/accounts/login/", {"username": "officer_a", "password": PASSWORD},
+                       HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+
+
+def test_signing_in_does_not_wipe_the_address_counter(client, personas, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    for name in ("officer_b", "leader"):
+        client.post("/accounts/login/", {"username": name, "password": "wrong-password-123"},
+                    REMOTE_ADDR="203.0.113.7")
+    assert client.post("/accounts/login/", {"username": "officer_a", "password": PASSWORD},
+                       REMOTE_ADDR="203.0.113.7").status_code == 302
+    client.logout()
+    client.post("/accounts/login/", {"username": "reviewer", "password": "wrong-password-123"},
+                REMOTE_ADDR="203.0.113.7")
+    assert "bị khóa" in client.post("/accounts/login/", {"username": "officer_a", "password": PASSWORD},
+                                    REMOTE_ADDR="203.0.113.7").content.decode()
 
 
 @pytest.mark.parametrize("password", ["short-pw-1", "password1234", "123456789012345", "officer_a-2025!"])

@@ -69,7 +69,7 @@ def test_consent_version_recorded(make_report, fb):
 
 
 def test_rate_limit_per_device(fb, tree, settings):
-    for i in range(actions.RATE_PER_DEVICE):
+    for i in range(settings.FEEDBACK_RATE_PER_DEVICE):
         actions.submit(category=fb["procedure"], description=f"x{i}", consent=fb["consent"], commune=tree["A"],
                        idempotency_key=f"d{i}", device_id="phone-1")
     with pytest.raises(actions.RateLimited):
@@ -81,8 +81,8 @@ def test_rate_limit_per_device(fb, tree, settings):
     assert not created
 
 
-def test_rate_limit_per_address_counts_every_device(fb, tree, monkeypatch):
-    monkeypatch.setattr(actions, "RATE_PER_ADDRESS", 3)
+def test_rate_limit_per_address_counts_every_device(fb, tree, settings):
+    settings.FEEDBACK_RATE_PER_ADDRESS = 3
 
     def send(key, device, ip):
         return actions.submit(category=fb["procedure"], description=key, consent=fb["consent"], commune=tree["A"],

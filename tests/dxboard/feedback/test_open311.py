@@ -309,3 +309,28 @@ def test_public_list_cache_in_production(client, answered, make_report, settings
     assert newer.code in [r["service_request_id"] for r in data]
     settings.OPEN311_LIST_CACHE_SECONDS = 0
     assert "Cache-Control" not in client.get(f"{BASE}requests.json")
+
+
+def test_post_without_device_id_is_limited_per_api_key(client, fb, settings):
+    """A relay that sends no device_id had no limit at all; now its api_key has an hourly quota."""
+    settings.FEEDBACK_RATE_PER_API_CLIENT = 3
+    _, key = actions.create_api_client("Hue-S bridge", acting_user=None)
+    _, other = actions.create_api_client("Zalo mini app", acting_user=None)
+    params = {"service_code": "procedure", "description": "Hồ sơ chậm", "address_string": "Số 1 Lý Thái Tổ"}
+    for i in range(3):
+        assert client.post(f"{BASE}requests.json", {"api_key": key, **params},
+                           headers={"Idempotency-Key": f"k{i}"}).status_code == 200
+    # counted once the report is stored in its transaction: the refusal rolls back the photo it wrote
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    media = SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    refused = client.post(f"{BASE}requests.json", {"api_key": key, "media": media, **params},
+                          headers={"Idempotency-Key": "k9"})
+    assert refused.status_code == 429
+    assert not [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
+    assert "Ứng dụng này" in json.loads(refused.content)[0]["description"]
+    # another client has its own quota; a retry of a stored request is not refused
+    assert client.post(f"{BASE}requests.json", {"api_key": other, **params}).status_code == 200
+    assert client.post(f"{BASE}requests.json", {"api_key": key, **params},
+                       headers={"Idempotency-Key": "k0"}).status_code == 200
+    assert Report.objects.count() == 4

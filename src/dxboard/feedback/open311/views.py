@@ -324,7 +324,7 @@ def create_request(request, fmt):
             address_id=address_id, location_source="gps" if lat and lon else "address", attributes=attributes,
             name=name, phone=data.get("phone", ""), email=data.get("email", ""),
             photos=request.FILES.getlist("media"), device_id=data.get("device_id", ""),
-            ip="",  # a keyed client relays many citizens from one address: limited per device only
+            ip="",  # a keyed client relays many citizens from one address: limited per device and per key
             source="open311", api_client=client)
     except actions.FeedbackError as exc:
         raise Open311Error(exc.status if exc.status in (400, 409, 429, 503) else 400, exc.args[0]) from None
