@@ -47,7 +47,6 @@ NO_UNIT_DATA = {
                        "figures",
     "feedback.RoutingRule": "category × commune → unit: the intake office's routing table",
     "feedback.ReminderSent": "a record that a reminder was sent (idempotency); never shown",
-    "feedback.DailyCounter": "the last tracking number given on a day (a day and a count); never shown",
     "kpi.Metric": "a metric's definition: the same for every unit",
     "kpi.Target": "a target per year and unit kind, not per unit",
     "kpi.SourceSystem": "a machine source (hashed token): the office's page only (test_admin_pages)",
