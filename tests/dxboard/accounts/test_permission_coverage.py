@@ -148,6 +148,7 @@ NOT_PER_UNIT = {
     "feedback/r/<str:code>/rate/": "the citizen rates the answer (by code and key)",
     "feedback/r/<str:code>/reopen/": "the citizen reopens (by code and key)",
     "feedback/r/<str:code>/forget/": "the citizen asks to be forgotten (by code and key)",
+    "feedback/r/<str:code>/photos/<uuid:uid>/": "the reporter's own photos and the answer's, by code and key cookie",
     "feedback/photos/<uuid:uid>/": "photos of public reports are public (Open311 media_url); hidden and sensitive "
                                    "ones 404 (test_views)",
     "feedback/office/categories/<int:pk>/": "a category (intake office settings)",

@@ -91,3 +91,23 @@ def test_a_published_report_refuses_internal_fields(answered_with_note):
     assert event.note == "" and event.unit.name
     with pytest.raises(AttributeError):
         event.internal_note  # noqa: B018 — the read is what is tested
+
+
+def test_the_gate_holds_back_what_a_report_does_not_yet_let_the_public_read(make_report, personas):
+    from dxboard.feedback.publication import publish
+
+    waiting = make_report("road", description="Ổ gà chờ duyệt", address="Số 3")
+    public = publish(waiting)
+    assert public.description == "" and public.public_address() == "" and public.public_photos() == []
+    assert public.public_location() == (None, None) and public.category.name == "Đường hư hỏng"
+    mine = publish(waiting, reporter=True)  # the reporter reads their own report
+    assert mine.description == "Ổ gà chờ duyệt" and len(mine.public_photos()) == 1
+    actions.approve(waiting, acting_user=personas["admin"])
+    assert publish(waiting).description == "Ổ gà chờ duyệt"
+
+    sensitive = make_report("violence", description="Bạo hành", accepted=True)
+    public = publish(sensitive)
+    assert public.description == "" and public.commune is None and public.unit is None
+    assert str(public.category) != "Bạo lực gia đình" and public.category.code == ""
+    with pytest.raises(AttributeError):
+        public.address  # noqa: B018 — still not public, withheld or not
