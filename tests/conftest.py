@@ -140,7 +140,8 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium_path(), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            # --lang: the browser's own words (a file input's button) as on a Vietnamese phone
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--lang=vi",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
         yield browser

@@ -58,6 +58,9 @@ def test_no_page_is_wider_than_a_phone(demo_site, browser, role):
     try:
         for url in urls:
             page.goto(url, wait_until="load")
+            # charts below the fold load lazily: load them all, so the width check and the screenshot see them
+            page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+            page.wait_for_load_state("networkidle")
             width = page.evaluate("document.documentElement.scrollWidth")
             page.screenshot(path=str(SHOTS / shot_name(role, url)), full_page=True)
             if width > PHONE["width"]:

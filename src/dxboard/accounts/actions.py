@@ -1,13 +1,18 @@
 """State changes of people and permissions: atomic, audited, keyword-only acting user."""
 
+import datetime
+import secrets
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.db.models import Q
+from django.utils import timezone
 
 from dxboard.audit.log import record, snapshot
 
-from .models import Membership
+from .models import ApiToken, Membership
 from .permissions import is_admin
 
 
@@ -57,23 +62,62 @@ def confirm_totp(*, acting_user, device) -> None:
     record(actor=acting_user, action="accounts.enable_2fa", obj=device, after={"device": device.name})
 
 
+def _passed_second_factor(user) -> bool:
+    # django_otp's middleware gives the request's user is_verified(); a user from elsewhere has not passed it.
+    return bool(getattr(user, "is_verified", None) and user.is_verified())
+
+
 @transaction.atomic
-def issue_api_token(*, acting_user, user) -> Token:
-    """A new API token for machine clients (replaces the old one)."""
-    if acting_user is not None and acting_user != user:
+def issue_api_token(*, acting_user, user, name: str) -> tuple[ApiToken, str]:
+    """A new API token for programs acting for `user`, beside the ones they have: (the token, its secret).
+    The secret is returned once and never stored (only its digest). `acting_user=None` is the system itself.
+    An administrator's token gives the whole province: it is issued only in a session that passed 2FA."""
+    if acting_user is not None:
+        if acting_user != user:
+            _require_admin(acting_user)
+        if (is_admin(user) or is_admin(acting_user)) and not _passed_second_factor(acting_user):
+            raise NotAllowed("An administrator's API token needs a session verified by two-factor authentication.")
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(secret),
+                                    expires=timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS))
+    # Neither the secret nor its digest goes to the log.
+    record(actor=acting_user, action="accounts.issue_token", obj=token,
+           after={"token_for": user.username, "name": name, "expires": token.expires.isoformat()})
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, acting_user, token: ApiToken) -> None:
+    """The owner (or an administrator) stops a token for good; it answers 401 from then on."""
+    if acting_user != token.user:
         _require_admin(acting_user)
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    # The token itself never goes to the log.
-    record(actor=acting_user, action="accounts.issue_token", obj=user, after={"token_for": user.username})
-    return token
+    if token.revoked is not None:
+        return
+    token.revoked = timezone.now()
+    token.save(update_fields=["revoked"])
+    record(actor=acting_user, action="accounts.revoke_token", obj=token,
+           before={"revoked": None}, after={"revoked": token.revoked.isoformat()})
+
+
+# A token used by a program every few seconds would flood the log: one row per token and hour says enough.
+USE_LOGGED_EVERY = datetime.timedelta(hours=1)
+
+
+@transaction.atomic
+def note_token_use(*, acting_user, token: ApiToken) -> None:
+    """A request authenticated by `token`: last_used always; an audit row at most once an hour per token.
+    The conditional UPDATE lets only one of two parallel requests write that row."""
+    now = timezone.now()
+    ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    due = ApiToken.objects.filter(pk=token.pk).filter(
+        Q(use_logged__isnull=True) | Q(use_logged__lte=now - USE_LOGGED_EVERY)).update(use_logged=now)
+    if due:
+        record(actor=acting_user, action="accounts.use_token", obj=token, after={"name": token.name})
 
 
 @transaction.atomic
 def set_language(*, acting_user, language: str) -> None:
     """A person's own choice of language (nobody else's: it is their preference)."""
-    from django.conf import settings
-
     from .models import Preference
 
     if language not in dict(settings.LANGUAGES):

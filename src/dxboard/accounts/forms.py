@@ -41,3 +41,8 @@ class TokenForm(forms.Form):
                              widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                                            "autofocus": True}),
                              error_messages={"invalid": _("Enter the six digits shown by your authenticator app.")})
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100,
+                           help_text=_("Which program uses it, so that you recognise it later."))

@@ -1,7 +1,10 @@
-"""People: memberships of users in units with a role, and the login-failure counter."""
+"""People: memberships of users in units with a role, the login-failure counter, preferences and API tokens."""
+
+import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxboard.core.querysets import RestrictedQuerySet
@@ -79,3 +82,39 @@ def languages_of(users) -> dict:
     ids = [u.pk for u in users]
     chosen = dict(Preference.objects.filter(user_id__in=ids).values_list("user_id", "language"))
     return {pk: chosen.get(pk, settings.LANGUAGE_CODE) for pk in ids}
+
+
+class ApiToken(models.Model):
+    """A person's key for programs that call the API on their behalf. Several per person, each named by its
+    owner. Only the SHA-256 of the secret is stored: the secret itself is shown once, when it is created, and
+    a copy of the database lets nobody in. Random 256-bit secrets need no slow hash (nothing to guess)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires = models.DateTimeField(_("expires at"))
+    last_used = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # When a use last went to the audit log: uses are logged at most once an hour per token.
+    use_logged = models.DateTimeField(_("use last logged at"), null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.name}"
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires <= (now or timezone.now())
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked is None and not self.is_expired()

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,8 +16,8 @@ from django_otp import login as otp_login
 from dxboard.audit.log import record
 
 from . import actions
-from .forms import LoginForm, TokenForm
-from .models import Preference
+from .forms import ApiTokenForm, LoginForm, TokenForm
+from .models import ApiToken, Preference
 from .twofactor import confirmed_device, pending_device, qr_svg
 
 
@@ -85,11 +86,36 @@ def setup(request):
 
 @login_required
 def security(request):
-    token = None
-    if request.method == "POST" and request.POST.get("action") == "token":
-        token = actions.issue_api_token(acting_user=request.user, user=request.user).key
-    return render(request, "accounts/security.html", {"has_2fa": confirmed_device(request.user) is not None,
-                                                      "new_token": token})
+    return render(request, "accounts/security.html", {"has_2fa": confirmed_device(request.user) is not None})
+
+
+@login_required
+def api_tokens(request):
+    """The person's own tokens; a new one's secret is in this response only (never stored, never again)."""
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = actions.issue_api_token(acting_user=request.user, user=request.user,
+                                                     name=form.cleaned_data["name"])
+        except actions.NotAllowed:
+            form.add_error(None, _("An administrator's token can only be created after two-factor verification "
+                                   "in this session."))
+        else:
+            form = ApiTokenForm()
+    return render(request, "accounts/tokens.html", {
+        "form": form, "new_secret": secret, "now": timezone.now(), "token_days": settings.API_TOKEN_DAYS,
+        "tokens": ApiToken.objects.filter(user=request.user),
+    })
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # someone else's token: 404
+    actions.revoke_api_token(acting_user=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

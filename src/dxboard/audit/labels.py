@@ -14,7 +14,9 @@ ACTIONS = {
     "accounts.issue_token": _("API token issued"),
     "accounts.login": _("Signed in"),
     "accounts.remove_membership": _("Role removed"),
+    "accounts.revoke_token": _("API token revoked"),
     "accounts.set_language": _("Language chosen"),
+    "accounts.use_token": _("API token used (at most one entry per token and hour)"),
     "feedback.answer": _("Report answered"),
     "feedback.api_client": _("Open311 client saved"),
     "feedback.approve": _("Report approved for publication"),
@@ -118,7 +120,6 @@ def model_of(object_type: str):
 # Records of the libraries we use, named in our catalogue (theirs has no Vietnamese).
 OUTSIDE_MODELS = {
     "otp_totp.totpdevice": _("two-factor authentication device"),
-    "authtoken.token": _("API token"),
 }
 
 
@@ -130,11 +131,13 @@ def object_label(object_type: str):
 
 
 # Keys some actions record that are not fields of the record: a batch of figures' counts and samples
-# (kpi.observations.store), the device enrolled for two-factor sign-in.
+# (kpi.observations.store), the metric of a figure off target (kpi.alert.raise), the device enrolled for
+# two-factor sign-in.
 RECORDED_KEYS = {
     "created": _("new figures"), "corrected": _("corrected figures"), "unchanged": _("unchanged figures"),
     "rows": _("figures received"), "source": _("source of the figures"), "superseded": _("replaced figures"),
-    "no_longer_counted": _("figures no longer counted"), "device": _("two-factor authentication device"),
+    "no_longer_counted": _("figures no longer counted"), "metric": _("metric"),
+    "device": _("two-factor authentication device"),
 }
 
 

@@ -28,6 +28,7 @@ from .models import (
     Assignment,
     Category,
     ConsentVersion,
+    Rating,
     Report,
     ReportEvent,
     RoutingRule,
@@ -95,27 +96,51 @@ def _categories() -> dict[str, tuple[Category, str]]:
     return found
 
 
-def _shift(report: Report, base: datetime.datetime, i: int) -> None:
-    """Move the report's timeline back to `base` with handling times that vary by report."""
-    Report.objects.filter(pk=report.pk).update(created_at=base)
-    cursor = base + datetime.timedelta(hours=1 + _n(i, "route") % 20)
-    for a in Assignment.objects.filter(report=report).order_by("pk"):
-        hours = 4 + _n(i, f"h{a.pk}") % 200
-        deadline = a.deadline - (a.assigned_at - cursor)
-        ended = cursor + datetime.timedelta(hours=hours) if a.ended_at else None
-        first = cursor + datetime.timedelta(hours=1 + hours // 4) if a.first_response_at else None
-        Assignment.objects.filter(pk=a.pk).update(assigned_at=cursor, deadline=deadline, ended_at=ended,
-                                                  first_response_at=first)
-        Answer.objects.filter(assignment=a).update(answered_at=ended or cursor)
-        cursor = (ended or cursor) + datetime.timedelta(hours=2)
+# Hours each step of a demo report takes after the one before it (a base, plus a spread per report).
+STEP_HOURS = {"received": (0, 1), "classified": (1, 4), "routed": (1, 20), "rerouted": (2, 30),
+              "in_progress": (1, 10), "waiting": (2, 24), "resumed": (12, 48), "answered": (4, 150),
+              "rated": (2, 48), "reopened": (24, 48), "rejected": (2, 20)}
+# The steps that hand the report to a unit: each starts the next assignment, in order.
+HANDOVERS = ("routed", "rerouted", "reopened")
+
+
+def _shift(report: Report, base: datetime.datetime, i: int, now: datetime.datetime) -> None:
+    """Lay the report's history out from `base` with handling times that vary by report, every step after
+    the one before and the last one before `now` (the whole story moves back when it would end later):
+    each assignment starts at its hand-over, ends at the next hand-over or its answer, and every date of the
+    report, its answers and its rating is the time of its step in the history."""
+    events = list(ReportEvent.objects.filter(report=report).order_by("pk"))
+    offsets, hours = [], 0
+    for k, event in enumerate(events):
+        low, spread = STEP_HOURS.get(event.kind, (1, 2))
+        hours += 0 if k == 0 else low + _n(i, f"step{k}") % spread
+        offsets.append(datetime.timedelta(hours=hours, minutes=_n(i, f"min{k}") % 60 if k else 0))
+    base = min(base, now - offsets[-1] - datetime.timedelta(hours=1))
+    at = [base + offset for offset in offsets]
+    for event, when in zip(events, at, strict=True):
+        ReportEvent.objects.filter(pk=event.pk).update(at=when)
+
+    def times(*kinds):
+        return [when for event, when in zip(events, at, strict=True) if event.kind in kinds]
+
+    handovers, answers, firsts = times(*HANDOVERS), times("answered"), times("in_progress", "waiting", "answered")
+    assignments = list(Assignment.objects.filter(report=report).order_by("pk"))
+    for k, (a, start) in enumerate(zip(assignments, handovers, strict=False)):
+        following = handovers[k + 1] if k + 1 < len(handovers) else None
+        answered = next((t for t in answers if t > start and (following is None or t <= following)), None)
+        first = next((t for t in firsts if t > start), None)
+        Assignment.objects.filter(pk=a.pk).update(
+            assigned_at=start, deadline=start + (a.deadline - a.assigned_at),
+            ended_at=(following or answered or start) if a.ended_at else None,
+            first_response_at=first if a.first_response_at else None)
+    for answer, when in zip(Answer.objects.filter(report=report).order_by("pk"), answers, strict=False):
+        Answer.objects.filter(pk=answer.pk).update(answered_at=when)
+    for rating, when in zip(Rating.objects.filter(report=report).order_by("pk"), times("rated"), strict=False):
+        Rating.objects.filter(pk=rating.pk).update(at=when)
     last = Assignment.objects.filter(report=report).order_by("pk").last()
-    answered = Answer.objects.filter(report=report).order_by("pk").last()
     Report.objects.filter(pk=report.pk).update(
-        deadline=last.deadline if last else None,
-        answered_at=answered.answered_at if answered else None,
-        closed_at=cursor if report.closed_at else None)
-    ReportEvent.objects.filter(report=report).update(at=cursor)
-    ReportEvent.objects.filter(report=report, kind="received").update(at=base)
+        created_at=base, accepted_at=next(iter(times("approved")), None), deadline=last.deadline if last else None,
+        answered_at=answers[-1] if answers else None, closed_at=at[-1] if report.closed_at else None)
 
 
 @transaction.atomic
@@ -204,7 +229,7 @@ def load_demo() -> int:
                 actions.rate(report, score=score, reason="Đánh giá mẫu (demo)")
         report.refresh_from_db()
         days_ago = 1 + _n(i, "age") % 88
-        _shift(report, now - datetime.timedelta(days=days_ago, hours=_n(i, "hour") % 10), i)
+        _shift(report, now - datetime.timedelta(days=days_ago, hours=_n(i, "hour") % 10), i, now)
     # The demo's history is not news: its notifications are marked read.
     Notification.objects.filter(link__startswith="/feedback/").exclude(pk__in=seen).update(read=True)
     return created

@@ -19,7 +19,6 @@ import zipfile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -27,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dxboard.core.i18n import Message, choice_label
+from dxboard.core.spreadsheets import put
 
 from . import actions
 from .models import Answer, Campaign, Indicator, ResultSnapshot, Submission
@@ -117,16 +117,6 @@ class FormError(actions.ActionError):
 
 
 # -- small helpers --------------------------------------------------------------------------------
-def _put(ws, row: int, column: int, value):
-    """Write a cell; text starting with '=' stays text (user text is never a formula: no injection)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
-
-
 def _text(value) -> str:
     if value is None:
         return ""
@@ -211,13 +201,13 @@ def form_workbook(submission: Submission) -> bytes:
     ]
     row = 1
     for label, value in info:
-        _put(help_ws, row, 1, label).font = BOLD
-        _put(help_ws, row, 2, value)
+        put(help_ws, row, 1, label).font = BOLD
+        put(help_ws, row, 2, value)
         row += 1
     row += 1
     for block in (INSTRUCTIONS_VI, INSTRUCTIONS_EN):
         for i, line in enumerate(block):
-            cell = _put(help_ws, row, 1, line)
+            cell = put(help_ws, row, 1, line)
             if i == 0:
                 cell.font = BOLD
             row += 1
@@ -232,12 +222,12 @@ def form_workbook(submission: Submission) -> bytes:
     meta.sheet_state = "hidden"
     for r, (key, value) in enumerate([("format", FORMAT), ("submission", submission.pk),
                                       ("campaign", campaign.pk), ("unit", submission.unit.code)], start=1):
-        meta.cell(row=r, column=1, value=key)
-        _put(meta, r, 2, value)
+        put(meta, r, 1, key)
+        put(meta, r, 2, value)
 
     col = {key: i + 1 for i, key in enumerate(KEYS)}
     for key in KEYS:
-        cell = ws.cell(row=1, column=col[key], value=HEADERS[key])
+        cell = put(ws, 1, col[key], HEADERS[key])
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
         ws.column_dimensions[LETTER[key]].width = WIDTHS[key]
     ws.column_dimensions[LETTER["version"]].hidden = True
@@ -265,7 +255,7 @@ def form_workbook(submission: Submission) -> bytes:
             "na_reason": answer.na_reason or None, "comment": answer.comment or None, "version": answer.version,
         }
         for key in KEYS:
-            cell = _put(ws, r, col[key], values[key])
+            cell = put(ws, r, col[key], values[key])
             cell.alignment = WRAP
             if key in EDITABLE:
                 cell.protection = Protection(locked=False)
@@ -276,9 +266,9 @@ def form_workbook(submission: Submission) -> bytes:
         elif kind == "categorical" and (ind.rule or {}).get("choices"):
             list_row += 1
             choices = [c for c, _p in ind.rule["choices"]]
-            lists.cell(row=list_row, column=1, value=ind.code)
+            put(lists, list_row, 1, ind.code)
             for j, choice in enumerate(choices, start=2):
-                _put(lists, list_row, j, choice)
+                put(lists, list_row, j, choice)
             first, last = get_column_letter(2), get_column_letter(len(choices) + 1)
             dv = DataValidation(type="list", formula1=f"'{LISTS_SHEET}'!${first}${list_row}:${last}${list_row}",
                                 allow_blank=True, showErrorMessage=True, errorTitle="Lựa chọn / Choice",
@@ -562,12 +552,12 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 def _table(ws, headers: list[str], rows: list[list]) -> None:
     for c, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=c, value=header)
+        cell = put(ws, 1, c, header)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
         ws.column_dimensions[get_column_letter(c)].width = max(10, min(40, len(header) + 2))
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
-            _put(ws, r, c, value)
+            put(ws, r, c, value)
     ws.freeze_panes = "A2"
 
 
@@ -603,7 +593,7 @@ def results_workbook(snapshot: ResultSnapshot) -> bytes:
                       for r in ranking(snapshot, node=code)]
         _table(sheet, RANK_HEADERS, sheet_rows)
         sheet.insert_rows(1)
-        _put(sheet, 1, 1, f"{code} — {node.get('name', '')}").font = BOLD
+        put(sheet, 1, 1, f"{code} — {node.get('name', '')}").font = BOLD
         sheet.freeze_panes = "A3"
     points = wb.create_sheet(_sheet_title("Điểm chi tiết", taken))
     codes = [n["code"] for n in payload.get("nodes", [])]
@@ -611,10 +601,10 @@ def results_workbook(snapshot: ResultSnapshot) -> bytes:
     _table(points, ["Mã đơn vị / Unit code", "Đơn vị / Unit"] + codes,
            [[code, unit["name"]] + [unit["points"].get(c) for c in codes] for code, unit in units])
     points.insert_rows(2)
-    _put(points, 2, 2, "Tên / Name — Điểm tối đa / Max")
+    put(points, 2, 2, "Tên / Name — Điểm tối đa / Max")
     for j, c in enumerate(codes, start=3):
         node = nodes[c]
-        _put(points, 2, j, f"{node.get('name', '')} — {_fmt(node.get('max'))}")
+        put(points, 2, j, f"{node.get('name', '')} — {_fmt(node.get('max'))}")
     points.freeze_panes = "C3"
     about = wb.create_sheet(_sheet_title("Thông tin", taken))
     _table(about, ["Mục / Item", "Giá trị / Value"], [

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from dxboard.accounts.permissions import can
 from dxboard.core.i18n import Message
+from dxboard.core.spreadsheets import append, put
 from dxboard.core.text import parse_date
 from dxboard.units.models import Unit
 
@@ -112,26 +113,24 @@ def export_workbook(systems) -> bytes:
     ws.title = SHEET
     header_fill = PatternFill("solid", fgColor="DDE3EA")
     for i, (key, *_rest) in enumerate(COLUMNS, start=1):
-        ws.cell(row=1, column=i, value=str(HEADER[key])).font = Font(bold=True)
-        ws.cell(row=1, column=i).fill = header_fill
-        ws.cell(row=2, column=i, value=key).font = Font(italic=True, color="777777")
+        header = put(ws, 1, i, HEADER[key])
+        header.font, header.fill = Font(bold=True), header_fill
+        put(ws, 2, i, key).font = Font(italic=True, color="777777")
         ws.column_dimensions[get_column_letter(i)].width = 28 if key in ("name", "purpose") else 16
     for r, system in enumerate(systems, start=3):
         for i, (key, _vi, _en, kind, _choices, _req) in enumerate(COLUMNS, start=1):
-            value = _cell(system, key, kind)
-            cell = ws.cell(row=r, column=i, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # user text is never a formula: no injection through the export
+            put(ws, r, i, _cell(system, key, kind))
     ws.freeze_panes = "C3"
     lists = wb.create_sheet(LISTS_SHEET)
-    lists.append([_spoken("Cột", "Column"), _spoken("Giá trị", "Value"), _spoken("Nghĩa", "Meaning")])
+    append(lists, [_spoken("Cột", "Column"), _spoken("Giá trị", "Value"), _spoken("Nghĩa", "Meaning")])
     for key, _vi, _en, kind, choices, _req in COLUMNS:
         if kind == CHOICE:
             for value, label in choices.choices:
-                lists.append([str(HEADER[key]), value, str(label)])
+                append(lists, [HEADER[key], value, label])
     lists.append([])
-    lists.append([_spoken("Hàng 2 chứa mã cột, không sửa. Ngày dạng dd/mm/yyyy. Số tiền tính bằng triệu đồng.",
-                          "Row 2 holds the column keys: do not change it. Dates as dd/mm/yyyy. Money in million VND.")])
+    append(lists, [_spoken(
+        "Hàng 2 chứa mã cột, không sửa. Ngày dạng dd/mm/yyyy. Số tiền tính bằng triệu đồng.",
+        "Row 2 holds the column keys: do not change it. Dates as dd/mm/yyyy. Money in million VND.")])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -11,6 +11,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dxboard.core.spreadsheets import append
 from dxboard.index import charts
 from dxboard.index.reports import (
     DOCUMENT_SYMBOL,
@@ -38,10 +39,10 @@ STATUS_VI = {"on-track": "Đạt", "off-track": "Chưa đạt", "": ""}
 
 
 def _sheet_header(ws, title: str, columns: list[str]) -> None:
-    ws.append([title])
+    append(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
-    ws.append(columns)
+    append(ws, columns)
     for cell in ws[3]:
         cell.font = Font(bold=True)
 
@@ -76,7 +77,7 @@ def overview_xlsx(rows: list[dict], day: datetime.date) -> bytes:
                    "Đơn vị chưa đạt", "Cách tính toàn tỉnh"])
     for row in rows:
         metric, figure, target = row["metric"], row.get("figure"), row.get("target")
-        ws.append([metric.code, metric.name, str(periods.label(row["period_key"])) if row["period"] else "",
+        append(ws, [metric.code, metric.name, str(periods.label(row["period_key"])) if row["period"] else "",
                    *_parts(metric, figure), row["value"], target.value if target else None,
                    STATUS_VI[row["status"]], ", ".join(u.name for u in row["off"]), str(metric.province_basis)])
         for col in ("F", "G"):
@@ -94,14 +95,14 @@ def metric_xlsx(metric: Metric, data: dict, day: datetime.date) -> bytes:
                   ["Kỳ", "Tử số", "Mẫu số", "Giá trị", "Số đơn vị"])
     for p in data["points"]:
         f = p["figure"]
-        ws.append([str(periods.label(p["period"])), *_parts(metric, f), f.value, f.count])
+        append(ws, [str(periods.label(p["period"])), *_parts(metric, f), f.value, f.count])
         ws[f"D{ws.max_row}"].number_format = _number_format(metric)
     ranked = wb.create_sheet("Xếp hạng")
     _sheet_header(ranked, f"Xếp hạng đơn vị — {periods.label(data['last_period'] or '')}",
                   ["Hạng", "Mã đơn vị", "Đơn vị", "Tử số", "Mẫu số", "Giá trị", "Đánh giá"])
     for r in data["ranked"]:
         f = r["figure"]
-        ranked.append([r["rank"], r["unit"].code, r["unit"].name, *_parts(metric, f), f.value,
+        append(ranked, [r["rank"], r["unit"].code, r["unit"].name, *_parts(metric, f), f.value,
                        STATUS_VI[r["status"]]])
         ranked[f"F{ranked.max_row}"].number_format = _number_format(metric)
     ranked.column_dimensions["C"].width = 40
@@ -109,7 +110,7 @@ def metric_xlsx(metric: Metric, data: dict, day: datetime.date) -> bytes:
         dist = wb.create_sheet("Phân bố")
         _sheet_header(dist, "Phân bố tỷ lệ của các đơn vị", ["Khoảng", "Số đơn vị"])
         for d in data["distribution"]:
-            dist.append([d["label"], d["count"]])
+            append(dist, [d["label"], d["count"]])
     return _save(wb)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 
 from dxboard.core.i18n import Message
+from dxboard.core.spreadsheets import append
 from dxboard.core.uploads import check_text_upload, check_upload
 
 COLUMNS = ["metric", "unit", "unit_name", "period", "numerator", "denominator"]
@@ -22,14 +23,14 @@ def template(metric, units, period: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = metric.code[:31]
-    ws.append(COLUMNS)
+    append(ws, COLUMNS)
     for unit in units:
-        ws.append([metric.code, unit.code, unit.name, period, None, None])
+        append(ws, [metric.code, unit.code, unit.name, period, None, None])
     notes = wb.create_sheet("README")
-    notes.append(["metric", metric.code, metric.name])
-    notes.append(["numerator", metric.numerator_label])
-    notes.append(["denominator", metric.denominator_label or "—"])
-    notes.append(["period", "2026-W05 / 2026-03 / 2026-Q1 / 2026", metric.get_frequency_display()])
+    append(notes, ["metric", metric.code, metric.name])
+    append(notes, ["numerator", metric.numerator_label])
+    append(notes, ["denominator", metric.denominator_label or "—"])
+    append(notes, ["period", "2026-W05 / 2026-03 / 2026-Q1 / 2026", metric.get_frequency_display()])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

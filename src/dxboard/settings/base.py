@@ -24,7 +24,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "django_htmx",
@@ -113,6 +112,8 @@ LOGOUT_REDIRECT_URL = "core:home"
 # account name for the window.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# A personal API token lives this many days from its creation; then its owner creates a new one.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 OTP_TOTP_ISSUER = "dxboard"
 
 LANGUAGE_CODE = "vi"
@@ -164,7 +165,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a bad token then answers 401 with WWW-Authenticate, as machine clients expect.
-        "rest_framework.authentication.TokenAuthentication",
+        "dxboard.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

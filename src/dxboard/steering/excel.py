@@ -8,7 +8,6 @@ import io
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
@@ -17,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dxboard.core.i18n import Message
+from dxboard.core.spreadsheets import append, put
 from dxboard.core.text import parse_date
 from dxboard.units.models import Unit
 
@@ -65,7 +65,7 @@ def template_workbook() -> bytes:
     ws.title = SHEET
     lists = wb.create_sheet(LISTS)
     for i, (_key, header, width) in enumerate(COLUMNS, 1):
-        cell = ws.cell(row=1, column=i, value=str(header))
+        cell = put(ws, 1, i, header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -79,7 +79,7 @@ def template_workbook() -> bytes:
     freqs = ["monthly", "quarterly", "yearly"]
     for col, values in enumerate([pillars, priorities, units, freqs], 1):
         for row, value in enumerate(values, 1):
-            lists.cell(row=row, column=col, value=value)
+            put(lists, row, col, value)
     lists.sheet_state = "hidden"
 
     def validation(list_col: int, n: int, target: str):
@@ -234,13 +234,13 @@ def apply(*, acting_user, data: bytes, plan_fields: dict, document_fields: dict 
 
 def _sheet(ws, headers, rows, widths=None):
     for i, h in enumerate(headers, 1):
-        c = ws.cell(row=1, column=i, value=str(h))
+        c = put(ws, 1, i, h)
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(i, 18)
     for r, row in enumerate(rows, 2):
         for i, v in enumerate(row, 1):
-            cell = ws.cell(row=r, column=i, value=str(v) if isinstance(v, Promise) else v)
+            cell = put(ws, r, i, v)
             if isinstance(v, datetime.date):
                 cell.number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
@@ -272,7 +272,7 @@ def summary_workbook(summary: dict) -> bytes:
                          (_("Completed"), total.completed), (_("of which on time"), total.on_time),
                          (_("Overdue, not completed"), total.overdue), (_("Completion rate (%)"), _pct(total.rate)),
                          (_("On-time share (%)"), _pct(total.on_time_share))):
-        ws.append([str(label), value])
+        append(ws, [label, value])
     ws.column_dimensions["A"].width = 45
     ws.column_dimensions["B"].width = 20
     units = wb.create_sheet("Đơn vị")

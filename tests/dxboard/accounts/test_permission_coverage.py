@@ -23,6 +23,8 @@ NO_UNIT_DATA = {
     "core.OutboxMail": "e-mails kept instead of sent (development): the administrator's outbox page only",
     "accounts.Preference": "a person's own choice of language: set by that person only, never shown to others",
     "audit.AuditEntry": "the audit log: the administrator's page only (test_audit: others 404)",
+    "accounts.ApiToken": "a person's own API tokens: listed and revoked by their owner only (test_tokens: "
+                         "another's token is 404)",
     "accounts.LoginThrottle": "failed-login counters per user name and address; never shown",
     "units.Unit": "the administrative map of Vietnam: public reference data, the same for everyone",
     "units.UnitSuccession": "mergers, splits and renames of units: public reference data with the units",
@@ -119,6 +121,8 @@ def routes():
 
 # Routes whose object belongs to no unit, with why (their pages are tested in the apps' own tests).
 NOT_PER_UNIT = {
+    "accounts/tokens/<int:pk>/revoke/": "a person's own API token: another's answers 404 to everyone, "
+                                        "administrators too (test_tokens)",
     "jobs/<int:pk>/": "a queued job's state: who queued it and the administrators (jobs/test_state.py)",
     "units/<str:code>/": "the public map of units",
     "index/frameworks/<int:pk>/": "a framework: the method, the same for everyone",

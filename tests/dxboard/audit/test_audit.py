@@ -40,10 +40,7 @@ def test_the_request_address_reaches_the_audit_row(client, personas):
 
 
 def test_no_secret_is_copied_into_the_log(personas):
-    actions.issue_api_token(acting_user=personas["officer_a"], user=personas["officer_a"])
-    from rest_framework.authtoken.models import Token
-
-    key = Token.objects.get(user=personas["officer_a"]).key
+    _token, key = actions.issue_api_token(acting_user=personas["officer_a"], user=personas["officer_a"], name="sync")
     user_entry = actions.create_user(acting_user=personas["admin"], username="newbie",
                                      password="a-long-unusual-passphrase-42")
     dumped = " ".join(str(e.before) + str(e.after) for e in AuditEntry.objects.all())

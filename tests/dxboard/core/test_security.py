@@ -9,7 +9,7 @@ from django.test import Client
 from tests.conftest import PASSWORD
 
 PAGES = ["/", "/units/", "/units/07210/", "/units/07210/members/", "/accounts/security/", "/accounts/password/",
-         "/audit/", "/index/", "/index/frameworks/", "/index/campaigns/new/", "/notifications/"]
+         "/accounts/tokens/", "/audit/", "/index/", "/index/frameworks/", "/index/campaigns/new/", "/notifications/"]
 
 
 def test_every_post_form_carries_a_csrf_token_and_posts_without_it_are_refused(login, personas, tree):
@@ -35,7 +35,7 @@ def test_no_password_token_or_personal_data_reaches_the_logs(client, personas, c
     caplog.set_level(logging.DEBUG)
     client.post("/accounts/login/", {"username": "officer_a", "password": "wrong-" + PASSWORD})
     client.post("/accounts/login/", {"username": "officer_a", "password": PASSWORD})
-    token = issue_api_token(acting_user=personas["officer_a"], user=personas["officer_a"]).key
+    _token, token = issue_api_token(acting_user=personas["officer_a"], user=personas["officer_a"], name="sync")
     client.get("/api/v1/units/", HTTP_AUTHORIZATION=f"Token {token}")
     client.get("/api/v1/units/", HTTP_AUTHORIZATION="Token not-a-real-token")
     client.get("/index/evidence/999999/")

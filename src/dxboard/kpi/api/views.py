@@ -12,13 +12,14 @@
 from django.db import IntegrityError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dxboard.accounts.authentication import ApiTokenAuthentication
 from dxboard.accounts.permissions import can
 from dxboard.units.models import Unit
 
@@ -71,7 +72,7 @@ class PushView(generics.ListAPIView):
     """GET: observations the person may see (FilterSet shared with the history page). POST: a source
     system's batch."""
 
-    authentication_classes = [SourceTokenAuthentication, TokenAuthentication, SessionAuthentication]
+    authentication_classes = [SourceTokenAuthentication, ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsSourceOrPerson]
     serializer_class = ObservationOutSerializer
     filterset_class = ObservationFilterSet
