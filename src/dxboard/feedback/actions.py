@@ -13,7 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -35,7 +35,6 @@ from .models import (
     Assignment,
     Category,
     ConsentVersion,
-    DailyCounter,
     Extension,
     PersonalData,
     Photo,
@@ -159,43 +158,18 @@ def body_hash(fields: dict, photo_bytes: list[bytes]) -> str:
     return digest.hexdigest()
 
 
-def _provisional_code() -> str:
-    """A unique placeholder for the tracking code until the number is taken at the end of the
-    submission's transaction; never seen outside it (not the PAKN. prefix, so no day's scan counts it)."""
-    return f"new.{secrets.token_hex(7)}"
+# Tracking codes are random, so knowing one code tells nothing of another (the sequential PAKN.YYYYMMDD.NNNN
+# codes given before stay valid: lookups are by the whole code). No 0/O, 1/I/L: read aloud or typed from paper
+# without mistakes. 31**8 ≈ 8.5e11 codes; uniqueness is checked here and guaranteed by the unique column.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-def _next_code(now: datetime.datetime) -> str:
-    """The next tracking code of the day. Must run inside the report's transaction: the counter's
-    row stays locked until the report is committed (or rolled back, giving the number back)."""
-    day = timezone.localtime(now).date()
-    prefix = f"PAKN.{day:%Y%m%d}."
-    number = _bump_counter(day)
-    if number is None:
-        # First report of the day (or the first since the counter existed): start after the codes
-        # already given that day, compared as numbers ("10000" sorts before "9999" as text).
-        given = Report.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-        number = max((int(c.rsplit(".", 1)[1]) for c in given), default=0) + 1
-        try:
-            with transaction.atomic():
-                DailyCounter.objects.create(day=day, last=number)
-        except IntegrityError:  # another submission created the row first: take the next number
-            number = _bump_counter(day)
-    return f"{prefix}{number:04d}"  # a fifth digit past 9,999 (the field holds up to 999,999)
-
-
-# Standard SQL quoting, the same on PostgreSQL and SQLite; the table is DailyCounter's (test_tracking uses it).
-BUMP_COUNTER = 'UPDATE "feedback_dailycounter" SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"'
-
-
-def _bump_counter(day: datetime.date) -> int | None:
-    """Add one to the day's counter and read it back in the same statement (UPDATE … RETURNING, on
-    PostgreSQL and SQLite ≥ 3.35): one round trip on the hottest path of a submission. None when the
-    day has no row yet."""
-    with connection.cursor() as cursor:
-        cursor.execute(BUMP_COUNTER, [connection.ops.adapt_datefield_value(day)])
-        row = cursor.fetchone()
-    return row[0] if row else None
+def new_code() -> str:
+    while True:
+        chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = f"PAKN.{chars[:4]}.{chars[4:]}"
+        if not Report.objects.filter(code=code).exists():
+            return code
 
 
 SPAM = re.compile(r"https?://|www\.|(.)\1{9,}", re.IGNORECASE)
@@ -262,7 +236,7 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
         try:
             with files_follow_transaction(), transaction.atomic():
                 report = Report.objects.create(
-                    code=_provisional_code(), access_key=secrets.token_urlsafe(18), idempotency_key=idempotency_key,
+                    code=new_code(), access_key=secrets.token_urlsafe(18), idempotency_key=idempotency_key,
                     body_hash=digest, category=category, description=description.strip(),
                     attributes=attributes or {}, address=address.strip()[:300], address_id=address_id[:40],
                     commune=commune, latitude=latitude, longitude=longitude, location_source=location_source,
@@ -280,10 +254,6 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
                                          api_client_id=api_client.pk if api_client else None)
                 if refused:
                     raise RateLimited(refused)  # rolls the report back, its photo files with it
-                # The tracking number last: the day's counter row stays locked from here to the commit,
-                # so concurrent submissions queue behind three statements, not the whole transaction.
-                report.code = _next_code(now)
-                Report.objects.filter(pk=report.pk).update(code=report.code)
                 record(actor=None, action="feedback.submit", obj=report, after=_snap(report))
         except IntegrityError:
             same = Report.objects.filter(idempotency_key=idempotency_key).first()
@@ -292,7 +262,7 @@ def submit(*, category: Category, description: str, idempotency_key: str, consen
                     raise IdempotencyConflict(
                         gettext_noop("This idempotency key was already used for another report.")) from None
                 return same, False
-            continue  # tracking-code race: take the next number
+            continue  # the same random code drawn at the same time: draw again
         else:
             _tell_intake(report)
             return report, True
@@ -522,11 +492,13 @@ def hide(report: Report, *, acting_user, reason: str) -> Report:
 
 @transaction.atomic
 def approve(report: Report, *, acting_user) -> Report:
-    """Moderation: the flagged report is fine after all."""
+    """Moderation: the intake office accepts the report for publication (a flagged one is fine after all).
+    From now on the public reads its text, address and photos, unless its category is sensitive."""
     if not is_intake(acting_user):
         raise FeedbackError(gettext_noop("Only the intake office moderates reports."))
     before = _snap(report)
     report.flagged = False
+    report.accepted_at = report.accepted_at or timezone.now()
     report.save()
     _event(report, "approved", actor=acting_user, public=False)
     record(actor=acting_user, action="feedback.approve", obj=report, before=before, after=_snap(report))

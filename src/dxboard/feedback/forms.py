@@ -88,7 +88,7 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["code", "name", "name_en", "description", "group", "keywords", "on_site", "sensitive",
-                  "deadline_days", "deadline_hours", "response_template", "active"]
+                  "premoderated", "deadline_days", "deadline_hours", "response_template", "active"]
 
 
 class RuleForm(forms.Form):

@@ -50,7 +50,12 @@ class Category(models.Model):
     group = models.CharField(_("group"), max_length=100, blank=True)
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
     on_site = models.BooleanField(_("on-site report (needs a photo)"), default=True)
-    sensitive = models.BooleanField(_("sensitive (public location coarsened)"), default=False)
+    # A sensitive report (domestic violence, child abuse) is read by the handling office only: the public
+    # sees at most its category group and status (Report.withheld).
+    sensitive = models.BooleanField(_("sensitive (only the handling office reads the report)"), default=False)
+    # Pre-moderation: the citizen's text, address and photos are public only once the intake office accepted
+    # them. On by default: a new category is safe until someone decides otherwise.
+    premoderated = models.BooleanField(_("public only after the intake office accepts it"), default=True)
     deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=5)
     deadline_hours = models.PositiveSmallIntegerField(_("deadline for urgent reports (hours)"), default=24)
     response_template = models.TextField(_("response template"), blank=True)
@@ -156,6 +161,7 @@ class Report(models.Model):
     hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
     flagged = models.BooleanField(_("waiting for moderation"), default=False)
+    accepted_at = models.DateTimeField(_("accepted for publication at"), null=True, blank=True)
     source = models.CharField(_("submitted through"), max_length=10, default="web")  # web / open311
     api_client = models.ForeignKey(ApiClient, on_delete=models.SET_NULL, null=True, blank=True,
                                    verbose_name=_("API client"))
@@ -169,11 +175,11 @@ class Report(models.Model):
     grants = GRANTS
 
     # What citizens and Open311 clients read (publication.py). The typed address and the exact point reach
-    # them only through public_address / public_location (coarsened for sensitive categories); the rest is
-    # the office's or the machinery's.
+    # them only through public_address / public_location, the photos through public_photos; `withheld` says
+    # which of these the public may not read of this report yet. The rest is the office's or the machinery's.
     PUBLIC_FIELDS = ("code", "category", "description", "commune", "status", "get_status_display", "unit",
                      "deadline", "is_open", "merged_into", "created_at", "updated_at", "answered_at",
-                     "public_address", "public_location")
+                     "public_address", "public_location", "public_photos")
     INTERNAL_FIELDS = ("access_key", "idempotency_key", "body_hash", "address", "address_id", "location_source",
                        "hidden_reason", "source", "device_hash", "ip_hash")
 
@@ -194,18 +200,49 @@ class Report(models.Model):
     def is_public(self) -> bool:
         return not self.hidden and not self.flagged and self.status not in (Status.REJECTED,)
 
+    @property
+    def content_public(self) -> bool:
+        """May the public read what the citizen wrote (text, address, point, photos)? Never for a sensitive
+        category; for a pre-moderated one only once the intake office accepted it."""
+        return self.is_public and not self.category.sensitive and (
+            self.accepted_at is not None or not self.category.premoderated)
+
+    def withheld(self) -> dict:
+        """Public names the public may not read of this report now, with what it reads instead
+        (publication.publish() applies it; the reporter, holding the access key, reads everything)."""
+        if self.category.sensitive:
+            return {"description": "", "public_address": "", "public_location": (None, None),
+                    "public_photos": [], "commune": None, "unit": None,
+                    "category": CategoryGroup(self.category.group)}
+        if not self.content_public:
+            return {"description": "", "public_address": "", "public_location": (None, None), "public_photos": []}
+        return {}
+
     def public_location(self) -> tuple[float | None, float | None]:
-        """Coarsened to about a kilometre for sensitive categories."""
         if self.latitude is None or self.longitude is None:
             return None, None
-        if self.category.sensitive:
-            return round(self.latitude, 2), round(self.longitude, 2)
         return round(self.latitude, 6), round(self.longitude, 6)
 
     def public_address(self) -> str:
-        if self.category.sensitive:
-            return self.commune.name if self.commune_id else ""
         return self.address or (self.commune.name if self.commune_id else "")
+
+    def public_photos(self) -> list:
+        return [p for p in self.photos.all() if p.role == Photo.Role.REPORT]
+
+
+class CategoryGroup:
+    """What the public reads of a sensitive report's category: its group, never the category itself."""
+
+    def __init__(self, group: str):
+        self.group = group
+        self.name = group or _("Protected report")
+        self.name_en = ""
+        self.code = self.description = self.keywords = ""
+        self.attributes = []
+        self.sensitive = True
+
+    def __str__(self) -> str:
+        return str(self.name)
 
 
 class PersonalData(models.Model):
@@ -359,6 +396,10 @@ class ReportEvent(models.Model):
     def label(self) -> str:
         return EVENT_LABELS.get(self.kind, self.kind)
 
+    def withheld(self) -> dict:
+        # a note or a unit could tell what a sensitive report is about
+        return {"note": "", "unit": None} if self.report.category.sensitive else {}
+
 
 class Answer(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="answers", verbose_name=_("report"))
@@ -385,6 +426,9 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} ({self.unit})"
+
+    def withheld(self) -> dict:
+        return {"text": "", "unit": None} if self.report.category.sensitive else {}
 
 
 class Rating(models.Model):
@@ -468,23 +512,6 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} {self.kind}"
-
-
-class DailyCounter(models.Model):
-    """The last tracking number given on a day (PAKN.YYYYMMDD.NNNN). One row per day, incremented by
-    an UPDATE that holds the row's lock until the report is committed, so two submissions never get
-    the same number on PostgreSQL (SQLite serialises writers anyway). Past 9,999 the number simply
-    gets a fifth digit; lists order reports by time, never by the text of the code."""
-
-    day = models.DateField(_("day"), primary_key=True)
-    last = models.PositiveIntegerField(_("last number given"), default=0)
-
-    class Meta:
-        verbose_name = _("daily tracking-number counter")
-        verbose_name_plural = _("daily tracking-number counters")
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.last}"
 
 
 class RateKey(models.Model):

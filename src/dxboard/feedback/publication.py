@@ -6,6 +6,11 @@ model object: they get `publish(obj)`, which hands out only the declared public 
 a list comes back published too) and raises AttributeError for any other, so a template that reaches for
 an internal note renders nothing and Open311 code that does fails loudly.
 
+A public name may still be held back for one object: a model's `withheld()` maps such names to what the
+public reads instead (a sensitive report's text, a pre-moderated report's text before the intake office
+accepted it). `publish(obj, reporter=True)` is for the citizen who proved to be the reporter: the same
+public names, nothing held back.
+
 `watch()` lists every name handed out while it is open, for the test that compares them to an allow-list.
 """
 
@@ -13,6 +18,9 @@ import contextlib
 import contextvars
 
 from django.db import models
+from django.db.models import Q
+
+from .models import Status
 
 # Models of other apps that reach the citizen's pages, with what of them is public.
 OTHER_APPS = {"units.Unit": ("name", "name_en", "code")}
@@ -30,22 +38,28 @@ def public_names(model) -> tuple:
 class Published:
     """A read-only view of a model object that only answers its public names."""
 
-    __slots__ = ("_obj",)
+    __slots__ = ("_obj", "_reporter")
 
-    def __init__(self, obj):
+    def __init__(self, obj, reporter=False):
         object.__setattr__(self, "_obj", obj)
+        object.__setattr__(self, "_reporter", reporter)
 
     def __getattr__(self, name):
         obj = object.__getattribute__(self, "_obj")
+        reporter = object.__getattribute__(self, "_reporter")
         if name not in public_names(type(obj)):
             raise AttributeError(f"{type(obj).__name__}.{name} is not public")
         seen = _seen.get()
         if seen is not None:
             seen.add(f"{type(obj).__name__}.{name}")
         value = getattr(obj, name)
+        withheld = {} if reporter or not hasattr(obj, "withheld") else obj.withheld()
+        if name in withheld:
+            instead = publish(withheld[name])
+            return (lambda *args, **kwargs: instead) if callable(value) else instead
         if callable(value) and not isinstance(value, models.Model):
-            return lambda *args, **kwargs: publish(value(*args, **kwargs))
-        return publish(value)
+            return lambda *args, **kwargs: publish(value(*args, **kwargs), reporter=reporter)
+        return publish(value, reporter=reporter)
 
     def __setattr__(self, name, value):
         raise AttributeError("a published object is read-only")
@@ -61,15 +75,23 @@ class Published:
         return hash(object.__getattribute__(self, "_obj"))
 
 
-def publish(value):
-    """`value` as the public may read it: model objects (also inside lists, tuples and dicts) published."""
+def publish(value, *, reporter=False):
+    """`value` as the public (or, with `reporter`, the citizen who filed it) may read it: model objects,
+    also inside lists, tuples and dicts, published."""
     if isinstance(value, models.Model):
-        return Published(value)
+        return Published(value, reporter)
     if isinstance(value, dict):
-        return {k: publish(v) for k, v in value.items()}
+        return {k: publish(v, reporter=reporter) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(publish(v) for v in value)
+        return type(value)(publish(v, reporter=reporter) for v in value)
     return value
+
+
+def content_public():
+    """The reports whose text the public may read (Report.content_public as a query): lists are built
+    from it, and publish() still holds back whatever a surface would show of any other."""
+    return (Q(hidden=False, flagged=False, category__sensitive=False) & ~Q(status=Status.REJECTED)
+            & (Q(accepted_at__isnull=False) | Q(category__premoderated=False)))
 
 
 @contextlib.contextmanager

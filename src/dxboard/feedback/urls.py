@@ -10,6 +10,7 @@ urlpatterns = [
     path("r/<str:code>/rate/", views.rate, name="rate"),
     path("r/<str:code>/reopen/", views.reopen, name="reopen"),
     path("r/<str:code>/forget/", views.forget, name="forget"),
+    path("r/<str:code>/photos/<uuid:uid>/", views.photo, name="own-photo"),  # under the key cookie's path
     path("photos/<uuid:uid>/", views.photo, name="photo"),
     path("public/", views.public, name="public"),
     path("manifest.json", views.manifest, name="manifest"),

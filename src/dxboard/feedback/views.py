@@ -23,10 +23,12 @@ from . import actions, basemap, duplicates, figures, ranges, routing
 from .filtersets import PublicReportFilterSet, ReportFilterSet
 from .forms import AnswerForm, ClassifyForm, ExtensionForm, NoteForm, RateForm, ReopenForm, ReportForm, RouteForm
 from .models import Category, ConsentVersion, Extension, Photo, Report, Status
-from .publication import publish
+from .publication import content_public, publish
 
 DEVICE_COOKIE = "fb_device"
-SESSION_KEYS = "feedback_keys"
+# The reporter's access key, once exchanged for this cookie (see `follow`), scoped to the report's pages.
+KEY_COOKIE = "fb_key"
+KEY_COOKIE_AGE = 365 * 86400
 
 
 def _device(request) -> str:
@@ -68,8 +70,7 @@ def new(request):
                 status = exc.status  # 503 when the disk is full: the phone's outbox tries again later
             else:
                 # The access key travels in the follow link (kept by the phone's outbox, or followed by
-                # the redirect); `follow` remembers it in the session. Not writing the session here
-                # spares every submission a session row (four queries).
+                # the redirect); `follow` exchanges it for a cookie and drops it from the address.
                 url = reverse("feedback:follow", args=[report.code]) + f"?k={report.access_key}"
                 if _wants_json(request):
                     return JsonResponse({"code": report.code, "url": url, "created": created})
@@ -95,15 +96,22 @@ def _labelled_errors(form) -> list[str]:
 
 
 def _citizen_key(request, report) -> bool:
-    """Has this browser proved it is the reporter (the access key from the link, or in the session)?"""
-    given = request.GET.get("k") or request.POST.get("k") or request.session.get(SESSION_KEYS, {}).get(report.code)
+    """Has this browser proved it is the reporter (the access key in the report's cookie, or posted)?"""
+    given = request.COOKIES.get(KEY_COOKIE) or request.POST.get("k")
+    return bool(given) and secrets.compare_digest(given, report.access_key)
+
+
+def _key_exchange(request, report):
+    """A link with the access key (?k=…, as the platform sends it): set the report's key cookie and send the
+    browser to the address without the key, so the key stays out of access logs, history and referrers."""
+    url = reverse("feedback:follow", args=[report.code])
+    rest = request.GET.copy()
+    given = rest.pop("k", [""])[0]
+    response = redirect(url + (f"?{rest.urlencode()}" if rest else ""))
     if given and secrets.compare_digest(given, report.access_key):
-        keys = request.session.get(SESSION_KEYS, {})
-        if keys.get(report.code) != given:
-            keys[report.code] = given
-            request.session[SESSION_KEYS] = keys
-        return True
-    return False
+        response.set_cookie(KEY_COOKIE, given, max_age=KEY_COOKIE_AGE, path=url, httponly=True, samesite="Lax",
+                            secure=request.is_secure())
+    return response
 
 
 def _public_report(code):
@@ -122,22 +130,23 @@ def follow(request, code):
     report = Report.objects.select_related("category", "commune", "unit", "merged_into").filter(code=code).first()
     if report is None:
         return _not_found(request, code)
+    if "k" in request.GET:
+        return _key_exchange(request, report)
     owner = _citizen_key(request, report)
     if report.hidden and not owner:
         return _not_found(request, code)
     shown = report.merged_into or report
     answer = actions.latest_answer(shown)
     rated = answer is not None and hasattr(answer, "rating")
-    photos = [p for p in report.photos.all() if p.role == Photo.Role.REPORT]
-    # Everything the page shows of the report goes through publish(): public fields only (publication.py).
+    # Everything the page shows of the report goes through publish(): public fields only, and of those only
+    # what the report lets the public read (publication.py); the reporter reads all of its public fields.
     context = publish({
-        "report": report, "shown": shown, "show_content": owner or report.is_public,
-        "events": list(report.events.filter(public=True).select_related("unit")),
+        "report": report, "shown": shown, "show_content": owner or report.content_public,
+        "events": list(report.events.filter(public=True).select_related("unit", "report__category")),
         "answer": answer, "rated": rated,
-        "photos": photos if owner or not report.category.sensitive else [],
-        "evidence": list(answer.evidence.all()) if answer else [],
-    }) | {
-        "owner": owner, "access_key": report.access_key if owner else "",
+        "evidence": list(answer.evidence.all()) if answer and (owner or not report.category.sensitive) else [],
+    }, reporter=owner) | {
+        "owner": owner,
         "can_rate": owner and answer is not None and not rated and shown == report
         and report.status == Status.ANSWERED,
         "can_reopen": owner and answer is not None and shown == report
@@ -197,17 +206,19 @@ def forget(request, code):
     return _back(report)
 
 
-def photo(request, uid):
-    """A photo: public with its report (unless hidden, flagged, rejected or of a sensitive category),
-    else only to the people who may see the report or to the reporter."""
+def photo(request, uid, code=None):
+    """A photo: public when its report's content is (Report.content_public; an answer's evidence when the
+    report is public and not sensitive), else only to the people who may see the report, or to its reporter
+    through the copy under the report's address (`code`, where the key cookie is sent; a merged report's
+    reporter also sees the answer of the report it was merged into)."""
     p = get_object_or_404(Photo.objects.select_related("report__category"), uid=uid)
     report = p.report
-    allowed = report.is_public and not report.category.sensitive
-    if not allowed and request.user.is_authenticated:
-        allowed = actions.visible_reports(request.user).filter(pk=report.pk).exists()
-    if not allowed:
-        allowed = _citizen_key(request, report)
-    if not allowed:
+    if code is not None:
+        page = _public_report(code)
+        if p.report_id not in (page.pk, page.merged_into_id) or not _citizen_key(request, page):
+            raise Http404
+    elif not _public_photo(p) and not (request.user.is_authenticated
+                                       and actions.visible_reports(request.user).filter(pk=report.pk).exists()):
         raise Http404
     response = ranges.media_response(request, p.file, p.content_type, etag=p.sha256)
     if p.content_type == "application/pdf":
@@ -216,18 +227,25 @@ def photo(request, uid):
     return response
 
 
+def _public_photo(p: Photo) -> bool:
+    report = p.report
+    if p.role == Photo.Role.REPORT:
+        return report.content_public
+    return report.is_public and not report.category.sensitive
+
+
 def public(request):
-    base = (Report.objects.filter(status__in=[Status.ANSWERED, Status.CLOSED], hidden=False, flagged=False,
+    base = (Report.objects.filter(content_public(), status__in=[Status.ANSWERED, Status.CLOSED],
                                   merged_into__isnull=True)
             .select_related("category", "commune", "unit").order_by("-answered_at"))
     filterset = PublicReportFilterSet(request.GET or None, queryset=base)
     reports = filterset.qs
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
-    points = [(r, *r.public_location()) for r in reports[:500]]
+    points = [(r, *r.public_location()) for r in publish(list(reports[:500]))]
     table = figures.cached_table()
     # Reports, units and categories reach the page through publish(): public fields only (publication.py).
     context = {"filterset": filterset, "page": page, "reports": publish(list(page)),
-               "map": map_points([(publish(r), la, lo) for r, la, lo in points if la is not None]),
+               "map": map_points([(r, la, lo) for r, la, lo in points if la is not None]),
                "figures": {"units": publish(list(table["units"])), "categories": publish(list(table["categories"]))}}
     return render(request, "feedback/public.html", context)
 

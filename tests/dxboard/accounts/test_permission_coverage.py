@@ -49,7 +49,6 @@ NO_UNIT_DATA = {
                        "figures",
     "feedback.RoutingRule": "category × commune → unit: the intake office's routing table",
     "feedback.ReminderSent": "a record that a reminder was sent (idempotency); never shown",
-    "feedback.DailyCounter": "the last tracking number given on a day (a day and a count); never shown",
     "feedback.RateKey": "a hashed device, hashed address or client id that submission limits lock; never shown",
     "kpi.Metric": "a metric's definition: the same for every unit",
     "kpi.Target": "a target per year and unit kind, not per unit",
@@ -154,6 +153,7 @@ NOT_PER_UNIT = {
     "feedback/r/<str:code>/rate/": "the citizen rates the answer (by code and key)",
     "feedback/r/<str:code>/reopen/": "the citizen reopens (by code and key)",
     "feedback/r/<str:code>/forget/": "the citizen asks to be forgotten (by code and key)",
+    "feedback/r/<str:code>/photos/<uuid:uid>/": "the reporter's own photos and the answer's, by code and key cookie",
     "feedback/photos/<uuid:uid>/": "photos of public reports are public (Open311 media_url); hidden and sensitive "
                                    "ones 404 (test_views)",
     "feedback/office/categories/<int:pk>/": "a category (intake office settings)",

@@ -45,12 +45,13 @@ def fb(tree):
 
 
 @pytest.fixture
-def make_report(fb, tree):
+def make_report(fb, tree, personas):
+    """A citizen's report; `accepted=True`: the intake office accepted it for publication."""
     from dxboard.feedback import actions
 
     counter = {"n": 0}
 
-    def _make(category="procedure", photos=None, **kw):
+    def _make(category="procedure", photos=None, accepted=False, **kw):
         counter["n"] += 1
         cat = fb[category]
         if photos is None:
@@ -62,6 +63,8 @@ def make_report(fb, tree):
         kw.setdefault("email", "an@example.org")
         report, _ = actions.submit(category=cat, idempotency_key=f"k-{counter['n']}-{kw['description'][:10]}",
                                    consent=fb["consent"], photos=photos, **kw)
+        if accepted:
+            actions.approve(report, acting_user=personas["admin"])
         return report
 
     return _make

@@ -89,7 +89,7 @@ def test_the_form_has_no_map_without_centroids(client, fb):
 def test_public_and_office_maps_draw_reports_on_the_communes(client, located, make_report, personas, login):
     from dxboard.feedback.views import map_points
 
-    r = make_report(latitude=21.19, longitude=106.08, commune=located["B"])
+    r = make_report(latitude=21.19, longitude=106.08, commune=located["B"], accepted=True)
     actions.route(r, located["A"], acting_user=personas["admin"])
     actions.answer(r, acting_user=personas["officer_a"], text="Đã xong")
     page = client.get(reverse("feedback:public")).content.decode()

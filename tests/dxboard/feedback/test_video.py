@@ -55,9 +55,10 @@ def test_on_site_report_with_a_video(fb, tree):
     assert says(both, "không gửi cả hai", "not both")
 
 
-def test_video_served_inline(client, fb, tree):
+def test_video_served_inline(client, fb, tree, personas):
     report, _ = actions.submit(category=fb["road"], description="Ổ gà (video)", idempotency_key="v1",
                                consent=fb["consent"], commune=tree["A"], photos=[upload(mp4())])
+    actions.approve(report, acting_user=personas["admin"])
     response = client.get(f"/feedback/photos/{report.photos.get().uid}/")
     assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
     assert "attachment" not in response.get("Content-Disposition", "")
@@ -67,9 +68,10 @@ def _content(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def test_video_is_served_in_ranges_for_phone_players(client, fb, tree):
+def test_video_is_served_in_ranges_for_phone_players(client, fb, tree, personas):
     report, _ = actions.submit(category=fb["road"], description="Ổ gà (video)", idempotency_key="v1",
                                consent=fb["consent"], commune=tree["A"], photos=[upload(mp4())])
+    actions.approve(report, acting_user=personas["admin"])
     stored = report.photos.get()
     body = stored.file.open("rb").read()
     size = len(body)
@@ -117,7 +119,10 @@ def test_ranges_keep_the_privacy_rules(client, fb, tree, personas, login):
     url = f"/feedback/photos/{report.photos.get().uid}/"
     assert client.get(url, HTTP_RANGE="bytes=0-9").status_code == 404
     assert client.get(url, HTTP_RANGE="bytes=999999-").status_code == 404  # not even a 416 leaks the size
-    mine = client.get(url + f"?k={report.access_key}", HTTP_RANGE="bytes=0-9")
+    assert client.get(url + f"?k={report.access_key}", HTTP_RANGE="bytes=0-9").status_code == 404  # no key in URLs
+    follow = f"/feedback/r/{report.code}/"
+    client.get(follow + f"?k={report.access_key}")  # the key exchanged for the report's cookie
+    mine = client.get(follow + f"photos/{report.photos.get().uid}/", HTTP_RANGE="bytes=0-9")
     assert mine.status_code == 206 and len(_content(mine)) == 10
     assert login(personas["admin"]).get(url, HTTP_RANGE="bytes=0-9").status_code == 206
     assert login(personas["officer_b"]).get(url, HTTP_RANGE="bytes=0-9").status_code == 404

@@ -1,7 +1,8 @@
 """Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2) in JSON and XML.
 
-Public reads show no personal data: the reporter's identity is never part of a request, locations of
-sensitive categories are coarsened, hidden, flagged and rejected reports are left out. POST needs an
+Public reads show no personal data: the reporter's identity is never part of a request. GET lists and
+returns only reports whose content the public may read (accepted by the intake office where the category
+is pre-moderated, never a sensitive category's), and reads them through publish() all the same. POST needs an
 `api_key` of an active `ApiClient`; the submission goes through the same action as the web form
 (photos re-encoded, idempotency, on-site photo rule). Errors are a list of {code, description}.
 """
@@ -25,7 +26,7 @@ from dxboard.units.models import Unit, UnitKind
 
 from .. import actions
 from ..models import Category, ConsentVersion, Report, Status
-from ..publication import publish
+from ..publication import content_public, publish
 
 MAX_SPAN = datetime.timedelta(days=90)
 DEFAULT_SPAN = datetime.timedelta(days=90)
@@ -142,7 +143,7 @@ def service_definition(request, fmt, code):
 
 
 def public_reports():
-    return (Report.objects.filter(hidden=False, flagged=False).exclude(status=Status.REJECTED)
+    return (Report.objects.filter(content_public())
             .select_related("category", "commune", "unit").prefetch_related("photos", "answers"))
 
 
@@ -150,7 +151,7 @@ def request_row(request, report: Report) -> dict:
     """A request as Open311 shows it: read through publish(), so only public fields (publication.py)."""
     r = publish(report)
     lat, lon = r.public_location()
-    photo = publish(next((p for p in report.photos.all() if p.role == "report" and p.is_image), None))
+    photo = next((p for p in r.public_photos() if p.is_image), None)
     answer = publish(max(report.answers.all(), key=lambda a: a.answered_at, default=None))
     return {
         "service_request_id": r.code,
@@ -169,8 +170,7 @@ def request_row(request, report: Report) -> dict:
         "zipcode": "",
         "lat": lat,
         "long": lon,
-        "media_url": (request.build_absolute_uri(reverse("feedback:photo", args=[photo.uid]))
-                      if photo and not r.category.sensitive else ""),
+        "media_url": request.build_absolute_uri(reverse("feedback:photo", args=[photo.uid])) if photo else "",
     }
 
 

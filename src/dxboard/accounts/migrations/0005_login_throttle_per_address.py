@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_names_in_words'),
+        ('accounts', '0004_api_tokens'),
     ]
 
     operations = [
