@@ -2,8 +2,10 @@
 
 Used by every module that accepts files (evidence, task attachments, citizen photos). A file is
 accepted only when its bytes are one of the allowed kinds, the name's extension agrees, it is under
-the size cap, and (for office files) its zip is not a bomb. Images are decoded and written anew, which
-drops EXIF (GPS included) and anything smuggled after the image data.
+the size cap, and (for office files) its zip is not a bomb. Images are decoded and written anew from their
+pixels alone, which drops every kind of metadata (EXIF with GPS, XMP, IPTC, comments, ICC profiles, PNG text)
+and anything smuggled after the image data; an image whose header declares more pixels than
+settings.UPLOAD_MAX_PIXELS is refused before it is decoded.
 """
 
 import dataclasses
@@ -17,12 +19,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_noop
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, JpegImagePlugin, PngImagePlugin, UnidentifiedImageError
 
 from .i18n import Message, number
 
-# Past this, Pillow refuses to decode instead of allocating gigabytes (a 50,000 × 50,000 PNG).
-Image.MAX_IMAGE_PIXELS = 40_000_000
 ZIP_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 ZIP_MAX_RATIO = 100
 
@@ -33,6 +33,11 @@ KINDS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
 }
+# The format's own reader, used alone: it parses the header (the size) without Image.open's bomb check, so
+# that the platform's limit, not Pillow's warning, decides.
+HEADER_READERS = {"jpeg": JpegImagePlugin.JpegImageFile, "png": PngImagePlugin.PngImageFile}
+# The one entry of `info` that is pixels rather than metadata: a grey or RGB PNG's transparent colour (tRNS).
+PIXEL_INFO = ("transparency",)
 
 
 class UploadError(ValueError):
@@ -87,10 +92,31 @@ def _check_zip(data: bytes) -> None:
         raise _error(gettext_noop("The file expands to too much data (a possible zip bomb)."))
 
 
-def reencode_image(data: bytes, kind: str, max_edge: int | None = None) -> bytes:
-    """The image decoded and encoded again (nothing but pixels survives). With `max_edge`, a larger
-    image is scaled down to fit: a JPEG is then decoded at a reduced scale directly (libjpeg's DCT
-    scaling), which with the smaller encode makes a 12-megapixel phone photo about 4× cheaper."""
+def pixel_limit() -> int:
+    """The platform's limit, never above Pillow's own: Pillow only warns between its limit and twice it,
+    and a warning must be a refusal too."""
+    return min(settings.UPLOAD_MAX_PIXELS, Image.MAX_IMAGE_PIXELS or settings.UPLOAD_MAX_PIXELS)
+
+
+def check_dimensions(data: bytes, kind: str, name: str) -> None:
+    """Refuse an image whose header declares more pixels than the limit, before anything is decoded."""
+    try:
+        with HEADER_READERS[kind](io.BytesIO(data)) as header:
+            width, height = header.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise _error(gettext_noop("The image “%(name)s” cannot be read; it may be damaged."), {"name": name}) from exc
+    limit = pixel_limit()
+    if width * height > limit:
+        raise _error(gettext_noop("The image “%(name)s” is %(width)s × %(height)s pixels, more than the limit "
+                                  "of %(limit)s pixels."),
+                     {"name": name, "width": number(width), "height": number(height), "limit": number(limit)})
+
+
+def reencode_image(data: bytes, kind: str, name: str, max_edge: int | None = None) -> bytes:
+    """The image decoded and encoded again from its pixels alone (its declared size checked first). With
+    `max_edge`, a larger image is scaled down to fit: a JPEG is then decoded at a reduced scale directly
+    (libjpeg's DCT scaling), which with the smaller encode makes a 12-megapixel phone photo about 4× cheaper."""
+    check_dimensions(data, kind, name)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
@@ -100,17 +126,17 @@ def reencode_image(data: bytes, kind: str, max_edge: int | None = None) -> bytes
                 image.draft(None, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
                 image.thumbnail((max_edge, max_edge), reducing_gap=None)
             image.load()
+            pixels = image.convert("RGB") if kind == "jpeg" else image
+            # Pillow's encoders write what `info` holds (a JPEG's comment, a PNG's ICC profile): keep pixels only.
+            pixels.info = {key: image.info[key] for key in PIXEL_INFO if key in image.info}
             out = io.BytesIO()
             if kind == "jpeg":
-                image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+                pixels.save(out, "JPEG", quality=88, optimize=True)
             else:
-                image.save(out, "PNG", optimize=True)
+                pixels.save(out, "PNG", optimize=True)
             return out.getvalue()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _error(gettext_noop("The image is too large (more than %(n)s pixels)."),
-                     {"n": number(Image.MAX_IMAGE_PIXELS)}) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise _error(gettext_noop("The image cannot be read; it may be damaged.")) from exc
+        raise _error(gettext_noop("The image “%(name)s” cannot be read; it may be damaged."), {"name": name}) from exc
 
 
 def check_upload(upload, allowed: tuple[str, ...] = tuple(KINDS), max_bytes: int | None = None,
@@ -137,7 +163,7 @@ def check_upload(upload, allowed: tuple[str, ...] = tuple(KINDS), max_bytes: int
     if kind in ("docx", "xlsx"):
         _check_zip(data)
     if kind in ("jpeg", "png"):
-        data = reencode_image(data, kind, max_edge)
+        data = reencode_image(data, kind, name, max_edge)
     if kind == "pdf" and (b"/JavaScript" in data or b"/Launch" in data):
         raise _error(gettext_noop("PDF files with embedded scripts are not accepted."))
     stored_name = f"{uuid.uuid4().hex}{KINDS[kind][1][0]}"

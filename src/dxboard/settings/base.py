@@ -143,6 +143,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # permission first.
 MEDIA_ROOT = VAR_DIR / "media"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# The most pixels an uploaded image may declare in its header; it bounds what one upload can cost to decode
+# (a 40-megapixel RGBA image is about 160 MB in memory, twice that while it is re-encoded).
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "dxboard.core.storage.FileSystemStorage"},  # no partial or orphan file
