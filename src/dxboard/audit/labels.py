@@ -34,6 +34,7 @@ ACTIONS = {
     "feedback.reopen": _("Report reopened"),
     "feedback.reroute": _("Report routed to another unit"),
     "feedback.resume": _("Report deadline resumed"),
+    "feedback.return_to_intake": _("Report returned to the intake office"),
     "feedback.rule": _("Routing rule saved"),
     "feedback.rule_delete": _("Routing rule deleted"),
     "feedback.start": _("Report handling started"),

@@ -139,13 +139,16 @@ def _notice_subject(report: Report):
                    {"code": report.code, "category": named(report.category.name, report.category.name_en)})
 
 
+def _intake_office():
+    return [m.user for m in Membership.objects.filter(role=Role.ADMIN).select_related("user")]
+
+
 def _tell_intake(report: Report) -> None:
     """Notify the intake office of a new report: in the platform, and by e-mail through the job queue so
     that the citizen's request never waits for the mail relay. After the report's commit, in a transaction
     of its own (the report stands even if this fails; the office sees it in the queue anyway)."""
-    intake = [m.user for m in Membership.objects.filter(role=Role.ADMIN).select_related("user")]
     with transaction.atomic():
-        notify(intake, _notice_subject(report), report.description[:300],
+        notify(_intake_office(), _notice_subject(report), report.description[:300],
                _office_link(report), mail_by_queue=True)
 
 
@@ -309,33 +312,76 @@ def _close_assignment(report: Report, outcome: str, now) -> Assignment | None:
     return current
 
 
+def _citizen_deadline(report: Report, now) -> datetime.datetime:
+    """The deadline the citizen was given: counted once, at the first routing, and moved only by approved
+    extensions and paused time. Re-routing never restarts it: a unit's mistake is not the citizen's wait."""
+    if report.deadline is None:
+        return deadlines.deadline_for(report.category, report.urgent, now)
+    if report.paused_at:  # the pause ends here: the deadline moves by it, as resume() does
+        return report.deadline + (now - report.paused_at)
+    return report.deadline
+
+
 @transaction.atomic
 def route(report: Report, unit, *, acting_user, note: str = "", suggested_unit=None, confidence=None,
           urgent: bool | None = None) -> Report:
-    """Send the report to a handling unit (intake office). Routing an already routed report is a
-    re-route: the previous unit's stay ends as `rerouted` and still counts in its figures."""
-    if not is_intake(acting_user) and not can_handle(acting_user, report):
-        raise FeedbackError(gettext_noop("You may not route this report."))
+    """Send the report to a handling unit: the intake office alone (a unit that finds the report is not
+    its business returns it, `return_to_intake`). Routing an already routed report is a re-route: the
+    previous unit's stay ends as `rerouted` and still counts in its figures; the deadline stays the
+    citizen's (`_citizen_deadline`)."""
+    if not is_intake(acting_user):
+        raise FeedbackError(gettext_noop("Only the intake office routes reports; a handling unit returns a "
+                                         "report to the intake office instead."))
     if not report.is_open:
         raise FeedbackError(gettext_noop("Only an open report can be routed."))
     if report.unit_id == unit.pk:
         raise FeedbackError(gettext_noop("The report is already with this unit."))
     before = _snap(report)
     now = timezone.now()
-    if urgent is not None and is_intake(acting_user):
+    if urgent is not None:
         report.urgent = urgent
-    previous = _close_assignment(report, Assignment.Outcome.REROUTED, now)
-    deadline = deadlines.deadline_for(report.category, report.urgent, now)
+    deadline = _citizen_deadline(report, now)
+    again = report.assignments.exists()  # a re-route, also of a report a unit returned (no stay open then)
+    _close_assignment(report, Assignment.Outcome.REROUTED, now)
     Assignment.objects.create(report=report, unit=unit, assigned_at=now, deadline=deadline,
                               suggested_unit=suggested_unit, suggestion_confidence=confidence,
                               assigned_by=acting_user)
     report.unit, report.status, report.deadline, report.paused_at = unit, Status.ROUTED, deadline, None
     report.save()
-    _event(report, "rerouted" if previous else "routed", actor=acting_user, unit=unit, internal_note=note)
-    record(actor=acting_user, action="feedback.reroute" if previous else "feedback.route", obj=report,
+    _event(report, "rerouted" if again else "routed", actor=acting_user, unit=unit, internal_note=note)
+    record(actor=acting_user, action="feedback.reroute" if again else "feedback.route", obj=report,
            before=before, after=_snap(report))
     notify(_officers(unit), _notice_subject(report), report.description[:300],
            _office_link(report))
+    return report
+
+
+@transaction.atomic
+def return_to_intake(report: Report, *, acting_user, reason: str) -> Report:
+    """The handling unit finds the report is not its business: it goes back to the intake office's queue
+    with the unit's reason (for the office, not the citizen), and the office routes it again. The unit's
+    stay ends as `returned`, counted like a re-route in its figures; the citizen's deadline runs on."""
+    if not can_handle(acting_user, report):
+        raise FeedbackError(gettext_noop("Only the handling unit returns a report to the intake office."))
+    if report.status not in HANDLING_STATUSES:
+        raise FeedbackError(gettext_noop("This report is not being handled."))
+    reason = reason.strip()
+    if not reason:
+        raise FeedbackError(gettext_noop("Please give the reason for returning the report to the intake office."))
+    before = _snap(report)
+    now = timezone.now()
+    unit = report.unit
+    deadline = _citizen_deadline(report, now)
+    _close_assignment(report, Assignment.Outcome.RETURNED, now)
+    report.unit, report.status, report.deadline, report.paused_at = None, Status.RECEIVED, deadline, None
+    report.save()
+    _event(report, "returned", actor=acting_user, unit=unit, internal_note=reason, public=False)
+    record(actor=acting_user, action="feedback.return_to_intake", obj=report, before=before,
+           after=_snap(report), unit=unit)
+    notify(_intake_office(),
+           Message(gettext_noop("PAKN %(code)s returned to the intake office by %(unit)s"),
+                   {"code": report.code, "unit": named(unit.name, unit.name_en)}),
+           reason[:300], _office_link(report))
     return report
 
 
@@ -443,9 +489,10 @@ def answer(report: Report, *, acting_user, text: str, evidence=()) -> Answer:
 @transaction.atomic
 def reject(report: Report, *, acting_user, reason: str) -> Report:
     """Refuse a report (not a petition, abusive…): intake office only. A unit that thinks the report
-    is not its business re-routes it instead."""
+    is not its business returns it to the intake office instead."""
     if not is_intake(acting_user):
-        raise FeedbackError(gettext_noop("Only the intake office rejects a report; a unit re-routes it."))
+        raise FeedbackError(gettext_noop("Only the intake office rejects a report; a unit returns it to the "
+                                         "intake office."))
     if not reason.strip():
         raise FeedbackError(gettext_noop("Please give a reason."))
     before = _snap(report)

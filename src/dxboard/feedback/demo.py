@@ -203,7 +203,7 @@ def load_demo() -> int:
         elif fate == 2:
             actions.route(report, target, acting_user=admin)
             actions.reject(report, acting_user=admin, reason="Không thuộc phạm vi phản ánh, kiến nghị (demo).")
-        elif fate in (3, 4):  # misrouted first, re-routed by the unit, then answered
+        elif fate in (3, 4):  # misrouted first, re-routed by the intake office, then answered
             options = [communes[(communes.index(commune) + 1) % len(communes)], *communes]
             wrong = next(u for u in options if u != target)
             actions.route(report, wrong, acting_user=admin)

@@ -1,14 +1,17 @@
 """Handling figures per unit and category, as pure functions over assignments.
 
 Every stay of a report with a unit counts once for that unit, whatever its outcome: a stay that ends
-by re-routing, rejection or merging counts as *not on time*, and in the rejection / re-route shares.
-So a unit cannot improve its on-time share by sending reports away.
+by re-routing, return to the intake office, rejection or merging counts as *not on time*, and in the
+rejection / re-route shares (a return is a re-route the unit asked for). So a unit cannot improve its
+on-time share by sending reports away.
 """
 
 import dataclasses
 import datetime
 import math
 from collections.abc import Iterable
+
+SENT_AWAY = ("rerouted", "returned")  # stays that ended with the report going to another unit or back to intake
 
 
 @dataclasses.dataclass
@@ -17,7 +20,7 @@ class Stay:
     category: object
     assigned_at: datetime.datetime
     deadline: datetime.datetime
-    outcome: str  # open / answered / rerouted / rejected / merged
+    outcome: str  # open / answered / rerouted / returned / rejected / merged
     ended_at: datetime.datetime | None = None
     first_response_at: datetime.datetime | None = None
     paused_seconds: int = 0
@@ -99,7 +102,7 @@ def compute(stays: Iterable[Stay], now: datetime.datetime | None = None) -> Figu
     if scores:
         fig.satisfaction = round(sum(scores) / len(scores), 2)
     fig.rejected = sum(s.outcome == "rejected" for s in finished)
-    fig.rerouted = sum(s.outcome == "rerouted" for s in finished)
+    fig.rerouted = sum(s.outcome in SENT_AWAY for s in finished)
     fig.reopened = sum(s.reopened for s in answered)
     fig.rejection_pct = _pct(fig.rejected, len(finished))
     fig.reroute_pct = _pct(fig.rerouted, len(finished))

@@ -71,6 +71,13 @@ class RouteForm(forms.Form):
     note = forms.CharField(required=False, max_length=500, label=_("Note for the unit (not shown to the citizen)"))
 
 
+class ReturnForm(forms.Form):
+    """The handling unit's reason for sending a report back to the intake office (read by the office only)."""
+
+    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             label=_("Why the report is not this unit's business (not shown to the citizen)"))
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note"))
 

@@ -319,6 +319,8 @@ class Assignment(models.Model):
         OPEN = "open", _("Open")
         ANSWERED = "answered", _("Answered")
         REROUTED = "rerouted", _("Re-routed")
+        # the unit sent it back to the intake office (return_to_intake); the figures count it as re-routed
+        RETURNED = "returned", _("Returned to the intake office")
         REJECTED = "rejected", _("Rejected")
         MERGED = "merged", _("Merged")
 
@@ -358,6 +360,7 @@ EVENT_LABELS = {
     "rejected": _("Rejected"), "merged": _("Merged into another report"), "hidden": _("Hidden"),
     "approved": _("Approved by moderation"), "extended": _("Deadline extended"), "rated": _("Rated"),
     "reopened": _("Reopened"), "anonymised": _("Personal data deleted"), "classified": _("Category corrected"),
+    "returned": _("Returned to the intake office"),
 }
 
 

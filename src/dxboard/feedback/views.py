@@ -21,7 +21,17 @@ from dxboard.core.client import client_address
 
 from . import actions, basemap, duplicates, figures, ranges, routing
 from .filtersets import PublicReportFilterSet, ReportFilterSet
-from .forms import AnswerForm, ClassifyForm, ExtensionForm, NoteForm, RateForm, ReopenForm, ReportForm, RouteForm
+from .forms import (
+    AnswerForm,
+    ClassifyForm,
+    ExtensionForm,
+    NoteForm,
+    RateForm,
+    ReopenForm,
+    ReportForm,
+    ReturnForm,
+    RouteForm,
+)
 from .models import Category, ConsentVersion, Extension, Photo, Report, Status
 from .publication import content_public, publish
 
@@ -363,7 +373,7 @@ def office_report(request, pk):
                                          "urgent": report.urgent}),
         "answer_form": AnswerForm(initial={"text": report.category.response_template}),
         "note_form": NoteForm(), "extension_form": ExtensionForm(), "mod_form": NoteForm(auto_id="mod_%s"),
-        "reroute_form": RouteForm(auto_id="rr_%s"),
+        "return_form": ReturnForm(auto_id="ret_%s"),
         "classify_form": ClassifyForm(initial={"category": report.category}),
     }
     return render(request, "feedback/office_report.html", context)
@@ -388,7 +398,9 @@ def office_action(request, pk):
             actions.route(report, form.cleaned_data["unit"], acting_user=user, note=form.cleaned_data["note"],
                           suggested_unit=suggestion.unit if suggestion else None,
                           confidence=suggestion.confidence if suggestion else None,
-                          urgent=form.cleaned_data["urgent"] if actions.is_intake(user) else None)
+                          urgent=form.cleaned_data["urgent"])
+        elif op == "return":
+            actions.return_to_intake(report, acting_user=user, reason=post.get("reason", ""))
         elif op == "start":
             actions.start(report, acting_user=user)
         elif op == "wait":
@@ -427,7 +439,7 @@ def office_action(request, pk):
     else:
         messages.success(request, _("Saved."))
     if not actions.visible_reports(user).filter(pk=report.pk).exists():
-        return redirect("feedback:queue")  # re-routed away from the officer's unit
+        return redirect("feedback:queue")  # returned to the intake office: no longer the officer's
     return redirect("feedback:office", report.pk)
 
 

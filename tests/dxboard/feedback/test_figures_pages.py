@@ -29,7 +29,7 @@ def case(make_report, personas, tree):
     past = timezone.now() - 3 * H
     Assignment.objects.filter(report=overdue).update(deadline=past)
     Report.objects.filter(pk=overdue.pk).update(deadline=past)
-    actions.route(rerouted, tree["B"], acting_user=officer)
+    actions.route(rerouted, tree["B"], acting_user=admin)
     return {"on_time": on_time, "late": late, "overdue": overdue, "in_time": in_time, "rerouted": rerouted}
 
 

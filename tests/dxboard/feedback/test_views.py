@@ -136,11 +136,12 @@ def test_office_flow_through_the_pages(login, personas, make_report, tree):
     assert login(personas["officer_b"]).post(url, {"action": "start"}).status_code == 404
 
 
-def test_officer_reroutes_and_loses_the_report(login, personas, make_report, tree):
+def test_officer_returns_to_intake_and_loses_the_report(login, personas, make_report, tree):
     r = make_report()
     actions.route(r, tree["A"], acting_user=personas["admin"])
     client = login(personas["officer_a"])
-    response = client.post(reverse("feedback:office-action", args=[r.pk]), {"action": "route", "unit": tree["B"].pk})
+    response = client.post(reverse("feedback:office-action", args=[r.pk]),
+                           {"action": "return", "reason": "Không thuộc thẩm quyền của xã"})
     assert response["Location"] == reverse("feedback:queue")
     assert client.get(reverse("feedback:office", args=[r.pk])).status_code == 404
 

@@ -24,7 +24,7 @@ def handled(tree, personas, make_report):  # noqa: F811
     fb_actions.route(r1, tree["A"], acting_user=personas["admin"])
     fb_actions.answer(r1, acting_user=personas["officer_a"], text="Đã sửa xong.")
     fb_actions.route(r2, tree["A"], acting_user=personas["admin"])
-    fb_actions.route(r2, tree["B"], acting_user=personas["officer_a"])
+    fb_actions.route(r2, tree["B"], acting_user=personas["admin"])
     fb_actions.route(r3, tree["B"], acting_user=personas["admin"])
     return r1, r2, r3
 
