@@ -77,12 +77,26 @@ def error(fmt: str, status: int, description: str) -> HttpResponse:
     return render(fmt, "errors", "error", [{"code": status, "description": description}], status)
 
 
+def jurisdiction() -> str:
+    return settings.OPEN311_JURISDICTION
+
+
+def check_jurisdiction(request):
+    """One platform, one jurisdiction: a client may leave jurisdiction_id out; naming another one is the
+    spec's 404 ("jurisdiction_id provided was not found"), on every endpoint."""
+    named = (request.POST if request.method == "POST" else request.GET).get("jurisdiction_id", "").strip()
+    if named and named != jurisdiction():
+        raise Open311Error(404, gettext_noop("jurisdiction_id %(id)s not found: this platform serves %(ours)s"),
+                           {"id": named, "ours": jurisdiction()})
+
+
 def handle_errors(view):
     # An API client has no language switch: it says which language it reads in Accept-Language
     # (Vietnamese when it says nothing). Parameter names in the texts are the spec's, machine-facing.
     def wrapped(request, *args, fmt, **kwargs):
         with translation.override(translation.get_language_from_request(request)):
             try:
+                check_jurisdiction(request)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error(fmt, exc.status, exc.description)
@@ -98,18 +112,17 @@ def _iso(value) -> str | None:
 def _service(category: Category) -> dict:
     c = publish(category)
     return {"service_code": c.code, "service_name": c.name, "description": c.description,
-            "metadata": bool(c.attributes), "type": "realtime", "keywords": c.keywords, "group": c.group}
+            "metadata": bool(c.attributes), "type": "realtime", "keywords": c.keywords, "group": c.group,
+            "jurisdiction_id": jurisdiction()}
 
 
 @handle_errors
 def discovery(request, fmt):
     base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": "json"})).rsplit("/", 1)[0] + "/"
-    from django.conf import settings
-
     from ..models import province_name
 
     contact = getattr(settings, "FEEDBACK_OPEN311_CONTACT", "") or f"Intake office — {province_name()}"
-    data = {"changeset": "2025-07-01T00:00:00+07:00", "contact": contact,
+    data = {"changeset": "2025-07-01T00:00:00+07:00", "contact": contact, "jurisdiction_id": jurisdiction(),
             "key_service": "api_key issued by the intake office (feedback settings page)",
             "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
                            "changeset": "2025-07-01T00:00:00+07:00", "type": "production",
