@@ -129,6 +129,9 @@ FEEDBACK_RATE_PER_API_CLIENT = env_int("FEEDBACK_RATE_PER_API_CLIENT", 500)
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "bacninh.gov.vn")
 OPEN311_PAGE_SIZE = env_int("OPEN311_PAGE_SIZE", 1000)
 OPEN311_MAX_PAGE_SIZE = env_int("OPEN311_MAX_PAGE_SIZE", 1000)
+# The province as a box, "south,west,north,east" in degrees: a report's point outside it is refused. The default
+# holds Bắc Ninh as merged in 2025 (old Bắc Ninh and Bắc Giang, 20.97–21.62 N, 105.88–107.04 E) with a margin.
+FEEDBACK_PROVINCE_BOUNDS = env_list("FEEDBACK_PROVINCE_BOUNDS", "20.9,105.8,21.7,107.1")
 OTP_TOTP_ISSUER = "dxboard"
 
 LANGUAGE_CODE = "vi"

@@ -3,7 +3,7 @@ paging, and extended attributes — each in JSON and XML, against the real views
 
 import pytest
 
-from dxboard.feedback.models import Report
+from dxboard.feedback.models import PersonalData, Report
 
 from .test_open311 import BASE, get, parse
 
@@ -52,3 +52,53 @@ def test_another_jurisdiction_is_not_found_on_every_endpoint(client, fb, answere
                                                     "service_code": "procedure", "description": "x",
                                                     "address_string": "Số 2"})
     assert response.status_code == 200
+
+
+# -- what a client sends about the reporter and the place --------------------------------------------------
+SUBMISSION = {"service_code": "procedure", "description": "Hồ sơ bị trả lại", "address_string": "Số 2"}
+# (fields, the error in Vietnamese (by default), in English (Accept-Language: en))
+REFUSED = [
+    ({"email": "not-an-email"}, "Địa chỉ e-mail không hợp lệ", "The e-mail address is not valid"),
+    ({"email": "an@" + "b" * 260 + ".vn"}, "Địa chỉ e-mail không hợp lệ", "The e-mail address is not valid"),
+    ({"first_name": "A" * 201}, "Tên dài quá 200 ký tự", "The first name is longer than 200 characters"),
+    ({"first_name": "A" * 150, "last_name": "B" * 60}, "Họ và tên cộng lại dài quá 200 ký tự",
+     "The first and last name together are longer than 200 characters"),
+    ({"phone": "0" * 31}, "Số điện thoại dài quá 30 ký tự", "The phone number is longer than 30 characters"),
+    ({"lat": "0", "long": "0"}, "Vị trí 0, 0 không phải là một địa điểm", "The location 0, 0 is not a place"),
+    ({"lat": "10.7769", "long": "106.7009"}, "Vị trí 10.7769, 106.7009 nằm ngoài", "outside"),  # Hồ Chí Minh City
+    ({"lat": "nan", "long": "106.1"}, "nằm ngoài", "outside"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(("fields", "vietnamese", "english"), REFUSED)
+def test_what_cannot_be_stored_as_sent_is_refused_and_nothing_stored(client, fb, api_key, fmt, fields,
+                                                                     vietnamese, english):
+    for language, text in ((None, vietnamese), ("vi", vietnamese), ("en", english)):
+        headers = {"Accept-Language": language} if language else {}
+        response = client.post(f"{BASE}requests.{fmt}", {"api_key": api_key, **SUBMISSION, **fields},
+                               headers=headers)
+        assert response.status_code == 400, response.content
+        [(code, description)] = errors(parse(response, fmt), fmt)
+        assert code == 400 and text in description, (language, description)
+    assert Report.objects.count() == 0 and PersonalData.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_every_field_that_cannot_be_stored_is_listed(client, fb, api_key, fmt):
+    response = client.post(f"{BASE}requests.{fmt}", {"api_key": api_key, **SUBMISSION, "email": "x@",
+                                                    "phone": "9" * 40, "lat": "0", "long": "0"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    found = errors(parse(response, fmt), fmt)
+    assert [code for code, _ in found] == [400, 400, 400]
+    assert ["phone" in found[0][1], "e-mail" in found[1][1], "0, 0" in found[2][1]] == [True, True, True]
+    assert Report.objects.count() == 0
+    # what fits is stored as sent, to the last character
+    fields = {"first_name": "A" * 100, "last_name": "B" * 99, "phone": "0" * 30, "email": "lan@example.org",
+              "lat": "21.18", "long": "106.07"}
+    response = client.post(f"{BASE}requests.{fmt}", {"api_key": api_key, **SUBMISSION, **fields})
+    assert response.status_code == 200, response.content
+    personal = PersonalData.objects.get()
+    assert (personal.name, personal.phone, personal.email) == ("A" * 100 + " " + "B" * 99, "0" * 30,
+                                                               "lan@example.org")

@@ -27,6 +27,7 @@ from dxboard.units.models import Unit, UnitKind
 from .. import actions
 from ..models import Category, ConsentVersion, Report, Status
 from ..publication import content_public, publish
+from . import checks
 
 MAX_SPAN = datetime.timedelta(days=90)
 DEFAULT_SPAN = datetime.timedelta(days=90)
@@ -34,11 +35,14 @@ CLOSED = {Status.ANSWERED, Status.CLOSED, Status.REJECTED, Status.MERGED}
 
 
 class Open311Error(Exception):
-    """An error answer: `description` is a lazy text, read in the client's language (Accept-Language)."""
+    """An error answer: `description` is a lazy text, read in the client's language (Accept-Language);
+    `more` are further (msgid, params) errors of the same request, listed after it."""
 
-    def __init__(self, status: int, description: str, params: dict | None = None):
+    def __init__(self, status: int, description: str, params: dict | None = None, more=()):
         super().__init__(description)
-        self.status, self.description = status, Message(description, params) if params is not None else description
+        self.status = status
+        self.descriptions = [Message(description, params) if params is not None else description,
+                             *(Message(msgid, p) for msgid, p in more)]
 
 
 def _xml_value(parent, key, value):
@@ -73,8 +77,8 @@ def render(fmt: str, root: str, item: str | None, data, status: int = 200) -> Ht
     return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
 
 
-def error(fmt: str, status: int, description: str) -> HttpResponse:
-    return render(fmt, "errors", "error", [{"code": status, "description": description}], status)
+def error(fmt: str, status: int, *descriptions) -> HttpResponse:
+    return render(fmt, "errors", "error", [{"code": status, "description": d} for d in descriptions], status)
 
 
 def jurisdiction() -> str:
@@ -99,7 +103,7 @@ def handle_errors(view):
                 check_jurisdiction(request)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
-                return error(fmt, exc.status, exc.description)
+                return error(fmt, exc.status, *exc.descriptions)
 
     wrapped.__name__ = view.__name__
     return csrf_exempt(wrapped)
@@ -309,6 +313,12 @@ def create_request(request, fmt):
         commune = Unit.objects.current().filter(kind=UnitKind.COMMUNE, code=address_id).first()
         if commune is None:
             raise Open311Error(400, gettext_noop("address_id %(id)s is not a known commune code"), {"id": address_id})
+    found = checks.reporter(data.get("first_name", ""), data.get("last_name", ""), data.get("phone", ""),
+                            data.get("email", ""))
+    if lat and lon:
+        found += filter(None, [checks.point(_float(lat, "lat"), _float(lon, "long"))])
+    if found:
+        raise Open311Error(400, *found[0], more=found[1:])
     description = data.get("description", "")
     if len(description) > actions.MAX_DESCRIPTION:
         raise Open311Error(400, gettext_noop("description is longer than %(n)s characters"),
