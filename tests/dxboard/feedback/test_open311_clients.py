@@ -1,7 +1,10 @@
 """Open311 GeoReport v2 as real clients use it: the jurisdiction, input refused with the spec's error list,
 paging, and extended attributes — each in JSON and XML, against the real views."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from dxboard.feedback.models import PersonalData, Report
 
@@ -102,3 +105,49 @@ def test_every_field_that_cannot_be_stored_is_listed(client, fb, api_key, fmt):
     personal = PersonalData.objects.get()
     assert (personal.name, personal.phone, personal.email) == ("A" * 100 + " " + "B" * 99, "0" * 30,
                                                                "lan@example.org")
+
+
+# -- paging ----------------------------------------------------------------------------------------------
+def ids(data, fmt) -> list[str]:
+    if fmt == "json":
+        return [row["service_request_id"] for row in data]
+    return [row.find("service_request_id").text for row in data.findall("request")]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_requests_come_in_pages_newest_first_then_by_id(client, make_report, fmt, settings):
+    settings.OPEN311_PAGE_SIZE, settings.OPEN311_MAX_PAGE_SIZE = 2, 3
+    reports = [make_report("procedure", accepted=True) for _ in range(5)]
+    # the three latest arrived in the same instant: the higher id comes first among them
+    same = timezone.now()
+    Report.objects.filter(pk__in=[r.pk for r in reports[2:]]).update(created_at=same)
+    Report.objects.filter(pk=reports[0].pk).update(created_at=same - datetime.timedelta(hours=2))
+    Report.objects.filter(pk=reports[1].pk).update(created_at=same - datetime.timedelta(hours=1))
+    newest_first = [r.code for r in (reports[4], reports[3], reports[2], reports[1], reports[0])]
+    pages = [ids(get(client, "requests", fmt, page=n)[1], fmt) for n in (1, 2, 3, 4)]
+    assert pages == [newest_first[:2], newest_first[2:4], newest_first[4:], []]
+    assert ids(get(client, "requests", fmt)[1], fmt) == newest_first[:2]  # the default page size
+    assert ids(get(client, "requests", fmt, page=2, page_size=3)[1], fmt) == newest_first[3:]
+    assert ids(get(client, "requests", fmt, service_code="procedure", page_size=3, page=1)[1], fmt) == \
+        newest_first[:3]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(("params", "vietnamese", "english"), [
+    ({"page": "0"}, "page phải là số nguyên từ 1", "page must be a whole number from 1"),
+    ({"page": "abc"}, "page phải là số nguyên từ 1", "page must be a whole number from 1"),
+    ({"page": "9" * 25}, "page phải là số nguyên từ 1 đến 1000000", "from 1 to 1000000"),
+    ({"page_size": "4"}, "page_size phải là số nguyên từ 1 đến 3", "page_size must be a whole number from 1 to 3"),
+    ({"page_size": "0"}, "page_size phải là số nguyên", "page_size must be a whole number"),
+    ({"page_size": "-1"}, "page_size phải là số nguyên", "page_size must be a whole number"),
+    ({"page_size": "²"}, "page_size phải là số nguyên", "page_size must be a whole number"),
+])
+def test_a_page_that_cannot_be_is_the_400_error_list(client, answered, fmt, settings, params, vietnamese,
+                                                     english):
+    settings.OPEN311_MAX_PAGE_SIZE = 3
+    for language, text in ((None, vietnamese), ("en", english)):
+        headers = {"Accept-Language": language} if language else {}
+        response = client.get(f"{BASE}requests.{fmt}", params, headers=headers)
+        assert response.status_code == 400
+        [(code, description)] = errors(parse(response, fmt), fmt)
+        assert code == 400 and text in description

@@ -31,6 +31,7 @@ from . import checks
 
 MAX_SPAN = datetime.timedelta(days=90)
 DEFAULT_SPAN = datetime.timedelta(days=90)
+MAX_PAGE = 1_000_000
 CLOSED = {Status.ANSWERED, Status.CLOSED, Status.REJECTED, Status.MERGED}
 
 
@@ -200,6 +201,20 @@ def _parse_dt(value: str, name: str):
     return parsed
 
 
+def _page(params) -> tuple[int, int]:
+    """The first row and the number of rows of the page asked for (`page` from 1, `page_size` up to
+    OPEN311_MAX_PAGE_SIZE; OPEN311_PAGE_SIZE rows when it says none)."""
+    most = settings.OPEN311_MAX_PAGE_SIZE
+    page = params.get("page", "").strip() or "1"
+    size = params.get("page_size", "").strip() or str(settings.OPEN311_PAGE_SIZE)
+    # MAX_PAGE bounds the offset the database is asked for (a 20-digit page would overflow it).
+    if not (page.isascii() and page.isdigit() and 1 <= int(page) <= MAX_PAGE):
+        raise Open311Error(400, gettext_noop("page must be a whole number from 1 to %(n)s"), {"n": MAX_PAGE})
+    if not (size.isascii() and size.isdigit() and 1 <= int(size) <= most):
+        raise Open311Error(400, gettext_noop("page_size must be a whole number from 1 to %(n)s"), {"n": most})
+    return (int(page) - 1) * int(size), int(size)
+
+
 @handle_errors
 def requests(request, fmt):
     if request.method == "POST":
@@ -208,6 +223,7 @@ def requests(request, fmt):
         raise Open311Error(405, gettext_noop("method not allowed"), {})
     params = request.GET
     ids = [i for i in params.get("service_request_id", "").split(",") if i.strip()]
+    first, size = _page(params)
     # The public list is the same for every reader and is polled by apps: in production a short cache
     # (OPEN311_LIST_CACHE_SECONDS, per process) serves it; building 1,000 rows costs ~0.3 s of CPU.
     # A new or changed report shows up after at most that many seconds. Lookups by id are never cached.
@@ -250,7 +266,8 @@ def requests(request, fmt):
                 qs = qs.exclude(status__in=CLOSED)
             elif wanted == {"closed"}:
                 qs = qs.filter(status__in=CLOSED)
-        qs = qs[:1000]
+    # Newest first, then the higher id: a stable order, so that page 2 follows page 1 without a gap or a repeat.
+    qs = qs.order_by("-created_at", "-pk")[first:first + size]
     response = render(fmt, "service_requests", "request", [request_row(request, r) for r in qs])
     if key is not None:
         cache.set(key, (response.content, response["Content-Type"]), seconds)
