@@ -151,3 +151,44 @@ def test_a_page_that_cannot_be_is_the_400_error_list(client, answered, fmt, sett
         assert response.status_code == 400
         [(code, description)] = errors(parse(response, fmt), fmt)
         assert code == 400 and text in description
+
+
+# -- extensions=true -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_extensions_add_what_the_public_may_read(client, answered, make_report, fb, tree, personas, fmt):
+    fb["road"].group = "Hạ tầng"
+    fb["road"].save()
+    tree["A"].name_en = "Bac Giang Ward"
+    tree["A"].save()
+    waiting = Report.objects.get(pk=make_report("procedure", accepted=True).pk)  # not routed yet: no unit
+    answered = Report.objects.get(pk=answered.pk)
+    assert answered.deadline and answered.answered_at
+    expected = {answered.code: {"group": "Hạ tầng", "handling_unit": "Phường Bắc Giang",
+                                "commune": "Phường Bắc Giang",
+                                "deadline_date": timezone.localtime(answered.deadline).date().isoformat(),
+                                "answered_datetime": timezone.localtime(answered.answered_at).isoformat("T",
+                                                                                                      "seconds")},
+                waiting.code: {"group": "", "handling_unit": "", "commune": "Phường Bắc Giang",
+                               "deadline_date": None, "answered_datetime": None}}
+
+    def extended(data):
+        if fmt == "json":
+            return {row["service_request_id"]: row.get("extended_attributes") for row in data}
+        return {row.find("service_request_id").text: (
+            {el.tag: el.text for el in row.find("extended_attributes")}
+            if row.find("extended_attributes") is not None else None) for row in data.findall("request")}
+
+    def xml_blank(values):  # XML writes an empty text and a missing value alike: no text
+        return {k: (v or None) for k, v in values.items()} if fmt == "xml" else values
+
+    _, data = get(client, "requests", fmt, extensions="true")
+    assert extended(data) == {code: xml_blank(v) for code, v in expected.items()}
+    _, data = get(client, f"requests/{answered.code}", fmt, extensions="true")
+    assert extended(data) == {answered.code: xml_blank(expected[answered.code])}
+    english = parse(client.get(f"{BASE}requests/{answered.code}.{fmt}", {"extensions": "true"},
+                               headers={"Accept-Language": "en"}), fmt)
+    assert extended(english)[answered.code]["handling_unit"] == "Bac Giang Ward"
+    # without it (or with anything but true), the rows are the spec's alone
+    for params in ({}, {"extensions": "false"}):
+        _, data = get(client, "requests", fmt, **params)
+        assert set(extended(data).values()) == {None}

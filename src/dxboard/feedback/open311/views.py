@@ -165,6 +165,24 @@ def public_reports():
             .select_related("category", "commune", "unit").prefetch_related("photos", "answers"))
 
 
+def extended_attributes(r) -> dict:
+    """What `extensions=true` adds, from the published report `r` only (publication.py's public names, with
+    what a report withholds already held back): the category group, the handling unit's and the commune's
+    names in the reader's language, the deadline's date and when it was answered."""
+    english = (translation.get_language() or "vi").startswith("en")
+
+    def name(unit) -> str:
+        return ((english and unit.name_en) or unit.name) if unit else ""
+
+    deadline = timezone.localtime(r.deadline).date().isoformat() if r.deadline else None
+    return {"group": r.category.group, "handling_unit": name(r.unit), "commune": name(r.commune),
+            "deadline_date": deadline, "answered_datetime": _iso(r.answered_at)}
+
+
+def wants_extensions(request) -> bool:
+    return request.GET.get("extensions", "").strip().lower() == "true"
+
+
 def request_row(request, report: Report) -> dict:
     """A request as Open311 shows it: read through publish(), so only public fields (publication.py)."""
     r = publish(report)
@@ -189,7 +207,7 @@ def request_row(request, report: Report) -> dict:
         "lat": lat,
         "long": lon,
         "media_url": request.build_absolute_uri(reverse("feedback:photo", args=[photo.uid])) if photo else "",
-    }
+    } | ({"extended_attributes": extended_attributes(r)} if wants_extensions(request) else {})
 
 
 def _parse_dt(value: str, name: str):
