@@ -137,6 +137,8 @@ def test_requests_come_in_pages_newest_first_then_by_id(client, make_report, fmt
     ({"page": "0"}, "page phải là số nguyên từ 1", "page must be a whole number from 1"),
     ({"page": "abc"}, "page phải là số nguyên từ 1", "page must be a whole number from 1"),
     ({"page": "9" * 25}, "page phải là số nguyên từ 1 đến 1000000", "from 1 to 1000000"),
+    ({"page": "9" * 5000}, "page phải là số nguyên từ 1 đến 1000000", "from 1 to 1000000"),
+    ({"page_size": "9" * 5000}, "page_size phải là số nguyên", "page_size must be a whole number"),
     ({"page_size": "4"}, "page_size phải là số nguyên từ 1 đến 3", "page_size must be a whole number from 1 to 3"),
     ({"page_size": "0"}, "page_size phải là số nguyên", "page_size must be a whole number"),
     ({"page_size": "-1"}, "page_size phải là số nguyên", "page_size must be a whole number"),

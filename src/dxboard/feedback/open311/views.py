@@ -225,10 +225,11 @@ def _page(params) -> tuple[int, int]:
     most = settings.OPEN311_MAX_PAGE_SIZE
     page = params.get("page", "").strip() or "1"
     size = params.get("page_size", "").strip() or str(settings.OPEN311_PAGE_SIZE)
-    # MAX_PAGE bounds the offset the database is asked for (a 20-digit page would overflow it).
-    if not (page.isascii() and page.isdigit() and 1 <= int(page) <= MAX_PAGE):
+    # MAX_PAGE bounds the offset the database is asked for (a 20-digit page would overflow it); the length test
+    # comes first, as int() refuses a string of thousands of digits with an error of its own.
+    if not (len(page) <= 7 and page.isascii() and page.isdigit() and 1 <= int(page) <= MAX_PAGE):
         raise Open311Error(400, gettext_noop("page must be a whole number from 1 to %(n)s"), {"n": MAX_PAGE})
-    if not (size.isascii() and size.isdigit() and 1 <= int(size) <= most):
+    if not (len(size) <= 7 and size.isascii() and size.isdigit() and 1 <= int(size) <= most):
         raise Open311Error(400, gettext_noop("page_size must be a whole number from 1 to %(n)s"), {"n": most})
     return (int(page) - 1) * int(size), int(size)
 
