@@ -124,6 +124,14 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 FEEDBACK_RATE_PER_DEVICE = env_int("FEEDBACK_RATE_PER_DEVICE", 5)
 FEEDBACK_RATE_PER_ADDRESS = env_int("FEEDBACK_RATE_PER_ADDRESS", 20)
 FEEDBACK_RATE_PER_API_CLIENT = env_int("FEEDBACK_RATE_PER_API_CLIENT", 500)
+# Open311 GeoReport v2: the one jurisdiction this platform serves (a request naming another is refused), and
+# the page size of a request list when the client asks for none, and at most.
+OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "bacninh.gov.vn")
+OPEN311_PAGE_SIZE = env_int("OPEN311_PAGE_SIZE", 1000)
+OPEN311_MAX_PAGE_SIZE = env_int("OPEN311_MAX_PAGE_SIZE", 1000)
+# The province as a box, "south,west,north,east" in degrees: a report's point outside it is refused. The default
+# holds Bắc Ninh as merged in 2025 (old Bắc Ninh and Bắc Giang, 20.97–21.62 N, 105.88–107.04 E) with a margin.
+FEEDBACK_PROVINCE_BOUNDS = env_list("FEEDBACK_PROVINCE_BOUNDS", "20.9,105.8,21.7,107.1")
 OTP_TOTP_ISSUER = "dxboard"
 
 LANGUAGE_CODE = "vi"

@@ -70,6 +70,27 @@ def make_report(fb, tree, personas):
     return _make
 
 
+@pytest.fixture
+def api_key(db):
+    """The key of an Open311 client."""
+    from dxboard.feedback import actions
+
+    _, key = actions.create_api_client("Hue-S bridge", acting_user=None)
+    return key
+
+
+@pytest.fixture
+def answered(make_report, personas, tree):
+    """A public road report with a point, routed to ward A and answered with a photo."""
+    from dxboard.feedback import actions
+    from dxboard.feedback.models import Report
+
+    r = make_report("road", latitude=21.2731, longitude=106.1946, address="Số 1 Lý Thái Tổ", accepted=True)
+    actions.route(r, tree["A"], acting_user=personas["admin"])
+    actions.answer(r, acting_user=personas["officer_a"], text="Đã vá ổ gà", evidence=[photo("after.jpg")])
+    return Report.objects.get(pk=r.pk)
+
+
 def says(refusal, vietnamese: str, english: str) -> bool:
     """A refusal reads `vietnamese` by default and `english` to a reader who chose English."""
     from django.utils import translation

@@ -31,22 +31,6 @@ def parse(response, fmt):
     return ET.fromstring(response.content)  # noqa: S314 — our own response
 
 
-@pytest.fixture
-def api_key(db):
-    _, key = actions.create_api_client("Hue-S bridge", acting_user=None)
-    return key
-
-
-@pytest.fixture
-def answered(make_report, personas, tree):
-    r = make_report("road", latitude=21.2731, longitude=106.1946, address="Số 1 Lý Thái Tổ", accepted=True)
-    actions.route(r, tree["A"], acting_user=personas["admin"])
-    from .conftest import photo
-
-    actions.answer(r, acting_user=personas["officer_a"], text="Đã vá ổ gà", evidence=[photo("after.jpg")])
-    return Report.objects.get(pk=r.pk)
-
-
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_discovery(client, db, fmt):
     response, data = get(client, "discovery", fmt)
@@ -70,7 +54,8 @@ def test_services(client, fb, fmt):
     if fmt == "json":
         road = next(s for s in data if s["service_code"] == "road")
         assert road == {"service_code": "road", "service_name": "Đường hư hỏng", "description": "Ổ gà, sụt lún",
-                        "metadata": True, "type": "realtime", "keywords": "", "group": ""}
+                        "metadata": True, "type": "realtime", "keywords": "", "group": "",
+                        "jurisdiction_id": "bacninh.gov.vn"}
         assert next(s for s in data if s["service_code"] == "procedure")["metadata"] is False
     else:
         assert data.tag == "services"

@@ -51,7 +51,8 @@ def public_reads(client, report) -> dict[str, str]:
     follow = reverse("feedback:follow", args=[report.code])
     paths = [follow, follow + f"?k={report.access_key}", reverse("feedback:public"),
              "/open311/v2/services.json", "/open311/v2/requests.json", "/open311/v2/requests.xml",
-             f"/open311/v2/requests/{report.code}.json", f"/open311/v2/requests/{report.code}.xml"]
+             f"/open311/v2/requests/{report.code}.json", f"/open311/v2/requests/{report.code}.xml",
+             "/open311/v2/requests.json?extensions=true", f"/open311/v2/requests/{report.code}.xml?extensions=true"]
     pages = {}
     for path in paths:
         response = client.get(path, follow=True)  # the key in ?k= is exchanged for a cookie

@@ -27,18 +27,23 @@ from dxboard.units.models import Unit, UnitKind
 from .. import actions
 from ..models import Category, ConsentVersion, Report, Status
 from ..publication import content_public, publish
+from . import checks
 
 MAX_SPAN = datetime.timedelta(days=90)
 DEFAULT_SPAN = datetime.timedelta(days=90)
+MAX_PAGE = 1_000_000
 CLOSED = {Status.ANSWERED, Status.CLOSED, Status.REJECTED, Status.MERGED}
 
 
 class Open311Error(Exception):
-    """An error answer: `description` is a lazy text, read in the client's language (Accept-Language)."""
+    """An error answer: `description` is a lazy text, read in the client's language (Accept-Language);
+    `more` are further (msgid, params) errors of the same request, listed after it."""
 
-    def __init__(self, status: int, description: str, params: dict | None = None):
+    def __init__(self, status: int, description: str, params: dict | None = None, more=()):
         super().__init__(description)
-        self.status, self.description = status, Message(description, params) if params is not None else description
+        self.status = status
+        self.descriptions = [Message(description, params) if params is not None else description,
+                             *(Message(msgid, p) for msgid, p in more)]
 
 
 def _xml_value(parent, key, value):
@@ -73,8 +78,21 @@ def render(fmt: str, root: str, item: str | None, data, status: int = 200) -> Ht
     return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
 
 
-def error(fmt: str, status: int, description: str) -> HttpResponse:
-    return render(fmt, "errors", "error", [{"code": status, "description": description}], status)
+def error(fmt: str, status: int, *descriptions) -> HttpResponse:
+    return render(fmt, "errors", "error", [{"code": status, "description": d} for d in descriptions], status)
+
+
+def jurisdiction() -> str:
+    return settings.OPEN311_JURISDICTION
+
+
+def check_jurisdiction(request):
+    """One platform, one jurisdiction: a client may leave jurisdiction_id out; naming another one is the
+    spec's 404 ("jurisdiction_id provided was not found"), on every endpoint."""
+    named = (request.POST if request.method == "POST" else request.GET).get("jurisdiction_id", "").strip()
+    if named and named != jurisdiction():
+        raise Open311Error(404, gettext_noop("jurisdiction_id %(id)s not found: this platform serves %(ours)s"),
+                           {"id": named, "ours": jurisdiction()})
 
 
 def handle_errors(view):
@@ -83,9 +101,10 @@ def handle_errors(view):
     def wrapped(request, *args, fmt, **kwargs):
         with translation.override(translation.get_language_from_request(request)):
             try:
+                check_jurisdiction(request)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
-                return error(fmt, exc.status, exc.description)
+                return error(fmt, exc.status, *exc.descriptions)
 
     wrapped.__name__ = view.__name__
     return csrf_exempt(wrapped)
@@ -98,18 +117,17 @@ def _iso(value) -> str | None:
 def _service(category: Category) -> dict:
     c = publish(category)
     return {"service_code": c.code, "service_name": c.name, "description": c.description,
-            "metadata": bool(c.attributes), "type": "realtime", "keywords": c.keywords, "group": c.group}
+            "metadata": bool(c.attributes), "type": "realtime", "keywords": c.keywords, "group": c.group,
+            "jurisdiction_id": jurisdiction()}
 
 
 @handle_errors
 def discovery(request, fmt):
     base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": "json"})).rsplit("/", 1)[0] + "/"
-    from django.conf import settings
-
     from ..models import province_name
 
     contact = getattr(settings, "FEEDBACK_OPEN311_CONTACT", "") or f"Intake office — {province_name()}"
-    data = {"changeset": "2025-07-01T00:00:00+07:00", "contact": contact,
+    data = {"changeset": "2025-07-01T00:00:00+07:00", "contact": contact, "jurisdiction_id": jurisdiction(),
             "key_service": "api_key issued by the intake office (feedback settings page)",
             "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
                            "changeset": "2025-07-01T00:00:00+07:00", "type": "production",
@@ -147,6 +165,24 @@ def public_reports():
             .select_related("category", "commune", "unit").prefetch_related("photos", "answers"))
 
 
+def extended_attributes(r) -> dict:
+    """What `extensions=true` adds, from the published report `r` only (publication.py's public names, with
+    what a report withholds already held back): the category group, the handling unit's and the commune's
+    names in the reader's language, the deadline's date and when it was answered."""
+    english = (translation.get_language() or "vi").startswith("en")
+
+    def name(unit) -> str:
+        return ((english and unit.name_en) or unit.name) if unit else ""
+
+    deadline = timezone.localtime(r.deadline).date().isoformat() if r.deadline else None
+    return {"group": r.category.group, "handling_unit": name(r.unit), "commune": name(r.commune),
+            "deadline_date": deadline, "answered_datetime": _iso(r.answered_at)}
+
+
+def wants_extensions(request) -> bool:
+    return request.GET.get("extensions", "").strip().lower() == "true"
+
+
 def request_row(request, report: Report) -> dict:
     """A request as Open311 shows it: read through publish(), so only public fields (publication.py)."""
     r = publish(report)
@@ -171,7 +207,7 @@ def request_row(request, report: Report) -> dict:
         "lat": lat,
         "long": lon,
         "media_url": request.build_absolute_uri(reverse("feedback:photo", args=[photo.uid])) if photo else "",
-    }
+    } | ({"extended_attributes": extended_attributes(r)} if wants_extensions(request) else {})
 
 
 def _parse_dt(value: str, name: str):
@@ -183,6 +219,21 @@ def _parse_dt(value: str, name: str):
     return parsed
 
 
+def _page(params) -> tuple[int, int]:
+    """The first row and the number of rows of the page asked for (`page` from 1, `page_size` up to
+    OPEN311_MAX_PAGE_SIZE; OPEN311_PAGE_SIZE rows when it says none)."""
+    most = settings.OPEN311_MAX_PAGE_SIZE
+    page = params.get("page", "").strip() or "1"
+    size = params.get("page_size", "").strip() or str(settings.OPEN311_PAGE_SIZE)
+    # MAX_PAGE bounds the offset the database is asked for (a 20-digit page would overflow it); the length test
+    # comes first, as int() refuses a string of thousands of digits with an error of its own.
+    if not (len(page) <= 7 and page.isascii() and page.isdigit() and 1 <= int(page) <= MAX_PAGE):
+        raise Open311Error(400, gettext_noop("page must be a whole number from 1 to %(n)s"), {"n": MAX_PAGE})
+    if not (len(size) <= 7 and size.isascii() and size.isdigit() and 1 <= int(size) <= most):
+        raise Open311Error(400, gettext_noop("page_size must be a whole number from 1 to %(n)s"), {"n": most})
+    return (int(page) - 1) * int(size), int(size)
+
+
 @handle_errors
 def requests(request, fmt):
     if request.method == "POST":
@@ -191,6 +242,7 @@ def requests(request, fmt):
         raise Open311Error(405, gettext_noop("method not allowed"), {})
     params = request.GET
     ids = [i for i in params.get("service_request_id", "").split(",") if i.strip()]
+    first, size = _page(params)
     # The public list is the same for every reader and is polled by apps: in production a short cache
     # (OPEN311_LIST_CACHE_SECONDS, per process) serves it; building 1,000 rows costs ~0.3 s of CPU.
     # A new or changed report shows up after at most that many seconds. Lookups by id are never cached.
@@ -233,7 +285,8 @@ def requests(request, fmt):
                 qs = qs.exclude(status__in=CLOSED)
             elif wanted == {"closed"}:
                 qs = qs.filter(status__in=CLOSED)
-        qs = qs[:1000]
+    # Newest first, then the higher id: a stable order, so that page 2 follows page 1 without a gap or a repeat.
+    qs = qs.order_by("-created_at", "-pk")[first:first + size]
     response = render(fmt, "service_requests", "request", [request_row(request, r) for r in qs])
     if key is not None:
         cache.set(key, (response.content, response["Content-Type"]), seconds)
@@ -296,6 +349,12 @@ def create_request(request, fmt):
         commune = Unit.objects.current().filter(kind=UnitKind.COMMUNE, code=address_id).first()
         if commune is None:
             raise Open311Error(400, gettext_noop("address_id %(id)s is not a known commune code"), {"id": address_id})
+    found = checks.reporter(data.get("first_name", ""), data.get("last_name", ""), data.get("phone", ""),
+                            data.get("email", ""))
+    if lat and lon:
+        found += filter(None, [checks.point(_float(lat, "lat"), _float(lon, "long"))])
+    if found:
+        raise Open311Error(400, *found[0], more=found[1:])
     description = data.get("description", "")
     if len(description) > actions.MAX_DESCRIPTION:
         raise Open311Error(400, gettext_noop("description is longer than %(n)s characters"),
