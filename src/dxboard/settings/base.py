@@ -124,6 +124,14 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 FEEDBACK_RATE_PER_DEVICE = env_int("FEEDBACK_RATE_PER_DEVICE", 5)
 FEEDBACK_RATE_PER_ADDRESS = env_int("FEEDBACK_RATE_PER_ADDRESS", 20)
 FEEDBACK_RATE_PER_API_CLIENT = env_int("FEEDBACK_RATE_PER_API_CLIENT", 500)
+# How long personal data is kept (Decree 356/2025/ND-CP, Law 91/2025/QH15), in days; the worker's daily purge
+# (core.retention) erases what is past its period. A citizen's name, phone and e-mail: counted from the day
+# their report was closed or rejected. Traces of who came from where (the hashed device and address on a
+# report, failed-login counters, submission limit keys): from the day they were left. Notifications, the
+# outbox and the queued e-mails: from the day they were sent.
+RETENTION_REPORTER_DAYS = env_int("RETENTION_REPORTER_DAYS", 365)
+RETENTION_TRACE_DAYS = env_int("RETENTION_TRACE_DAYS", 180)
+RETENTION_NOTIFICATION_DAYS = env_int("RETENTION_NOTIFICATION_DAYS", 90)
 OTP_TOTP_ISSUER = "dxboard"
 
 LANGUAGE_CODE = "vi"
