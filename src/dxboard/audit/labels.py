@@ -17,6 +17,7 @@ ACTIONS = {
     "accounts.revoke_token": _("API token revoked"),
     "accounts.set_language": _("Language chosen"),
     "accounts.use_token": _("API token used (at most one entry per token and hour)"),
+    "core.purge": _("Personal data past its retention period erased"),
     "feedback.answer": _("Report answered"),
     "feedback.api_client": _("Open311 client saved"),
     "feedback.approve": _("Report approved for publication"),

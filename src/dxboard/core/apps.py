@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import notify  # noqa: F401  registers the queued e-mail's job handler
+        from . import notify, purge_job  # noqa: F401  register the queued e-mail's and the purge's job handlers

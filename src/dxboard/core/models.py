@@ -52,3 +52,27 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class PurgeRun(models.Model):
+    """One run of the personal-data purge for one kind of data (core.retention): what it erased, and the
+    cutoff it erased before. Its audit row is written with it (core.actions.purge)."""
+
+    class Kind(models.TextChoices):
+        REPORTER = "reporter", _("Reporters' names, phones and e-mails")
+        TRACES = "traces", _("Hashed devices and addresses, failed-login counters")
+        NOTIFICATIONS = "notifications", _("Notifications and e-mails sent")
+
+    at = models.DateTimeField(_("run at"))
+    kind = models.CharField(_("kind of data"), max_length=16, choices=Kind.choices)
+    days = models.PositiveIntegerField(_("retention period (days)"))
+    cutoff = models.DateTimeField(_("erased what is older than"))
+    rows = models.PositiveIntegerField(_("records erased"), default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("personal data purge")
+        verbose_name_plural = _("personal data purges")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}: {self.rows}"

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("notifications/", views.notifications, name="notifications"),
     path("outbox/", views.outbox, name="outbox"),
+    path("retention/", views.purge_history, name="purge_history"),
 ]

@@ -89,3 +89,16 @@ def outbox(request):
         mails = mails.filter(to__icontains=query)
     page = Paginator(mails, 25).get_page(request.GET.get("page"))
     return render(request, "core/outbox.html", {"page": page, "query": query})
+
+
+@login_required
+def purge_history(request):
+    """The standing office's view of the personal-data purge: each kind's period, then every run, newest first."""
+    from . import retention
+    from .models import PurgeRun
+
+    if not is_admin(request.user):
+        raise Http404
+    periods = [(label, retention.days(kind)) for kind, label in PurgeRun.Kind.choices]
+    page = Paginator(PurgeRun.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "core/purge_history.html", {"page": page, "periods": periods})

@@ -132,6 +132,14 @@ OPEN311_MAX_PAGE_SIZE = env_int("OPEN311_MAX_PAGE_SIZE", 1000)
 # The province as a box, "south,west,north,east" in degrees: a report's point outside it is refused. The default
 # holds Bắc Ninh as merged in 2025 (old Bắc Ninh and Bắc Giang, 20.97–21.62 N, 105.88–107.04 E) with a margin.
 FEEDBACK_PROVINCE_BOUNDS = env_list("FEEDBACK_PROVINCE_BOUNDS", "20.9,105.8,21.7,107.1")
+# How long personal data is kept (Decree 356/2025/ND-CP, Law 91/2025/QH15), in days; the worker's daily purge
+# (core.retention) erases what is past its period. A citizen's name, phone and e-mail: counted from the day
+# their report was closed or rejected. Traces of who came from where (the hashed device and address on a
+# report, failed-login counters, submission limit keys): from the day they were left. Notifications, the
+# outbox and the queued e-mails: from the day they were sent.
+RETENTION_REPORTER_DAYS = env_int("RETENTION_REPORTER_DAYS", 365)
+RETENTION_TRACE_DAYS = env_int("RETENTION_TRACE_DAYS", 180)
+RETENTION_NOTIFICATION_DAYS = env_int("RETENTION_NOTIFICATION_DAYS", 90)
 OTP_TOTP_ISSUER = "dxboard"
 
 LANGUAGE_CODE = "vi"

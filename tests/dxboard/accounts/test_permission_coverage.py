@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 NO_UNIT_DATA = {
     "core.Notification": "a person's own inbox: filtered by recipient, never by unit",
     "core.OutboxMail": "e-mails kept instead of sent (development): the administrator's outbox page only",
+    "core.PurgeRun": "a record that the personal-data purge ran (kind, cutoff, count): the administrator's page only",
     "accounts.Preference": "a person's own choice of language: set by that person only, never shown to others",
     "audit.AuditEntry": "the audit log: the administrator's page only (test_audit: others 404)",
     "accounts.ApiToken": "a person's own API tokens: listed and revoked by their owner only (test_tokens: "
