@@ -5,10 +5,14 @@ import io
 import re
 import zipfile
 
+from openpyxl import load_workbook
 
-def rewrite_sheet(data: bytes, rewrite, sheet: int = 1) -> bytes:
-    """The workbook with xl/worksheets/sheet<n>.xml passed through `rewrite(xml: str) -> str`."""
-    name = f"xl/worksheets/sheet{sheet}.xml"
+
+def rewrite_sheet(data: bytes, rewrite, sheet: str | None = None) -> bytes:
+    """The workbook (saved by openpyxl, which stores its n-th sheet as xl/worksheets/sheet<n>.xml) with the
+    XML of `sheet` (the first by default) passed through `rewrite(xml: str) -> str`."""
+    position = load_workbook(io.BytesIO(data), read_only=True).sheetnames.index(sheet) + 1 if sheet else 1
+    name = f"xl/worksheets/sheet{position}.xml"
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():
@@ -19,7 +23,7 @@ def rewrite_sheet(data: bytes, rewrite, sheet: int = 1) -> bytes:
     return out.getvalue()
 
 
-def huge_dimension(data: bytes, sheet: int = 1) -> bytes:
+def huge_dimension(data: bytes, sheet: str | None = None) -> bytes:
     """The sheet says it spans A1:XFD20000 (16,384 columns, 20,000 rows) whatever it holds."""
     def rewrite(xml):
         if "<dimension " in xml:
@@ -28,6 +32,6 @@ def huge_dimension(data: bytes, sheet: int = 1) -> bytes:
     return rewrite_sheet(data, rewrite, sheet)
 
 
-def damaged_sheet(data: bytes, sheet: int = 1) -> bytes:
+def damaged_sheet(data: bytes, sheet: str | None = None) -> bytes:
     """The sheet's XML cut in the middle of its data (the zip and every other part are sound)."""
     return rewrite_sheet(data, lambda xml: xml[: xml.index("<sheetData>") + 40] + "<row r=", sheet)
