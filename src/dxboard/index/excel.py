@@ -14,18 +14,18 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import zipfile
 
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dxboard.core.i18n import Message, choice_label
+from dxboard.core.sheets import SheetError, read_sheets
 from dxboard.core.spreadsheets import put
 
 from . import actions
@@ -357,11 +357,10 @@ def _file_error(preview: Preview, message: str, params: dict | None = None) -> P
     return preview
 
 
-def _read_meta(wb) -> dict:
-    if META_SHEET not in wb.sheetnames:
-        return {}
+def _read_meta(sheets: dict) -> dict:
     out = {}
-    for key, value, *_rest in wb[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+    for row in sheets.get(META_SHEET, [])[:20]:
+        key, value = (tuple(row) + (None, None))[:2]
         if key:
             out[str(key)] = value
     return out
@@ -453,21 +452,19 @@ def parse_form(submission: Submission, uploaded_bytes: bytes) -> Preview:
     """Read an uploaded form and check every row. Writes nothing."""
     preview = Preview(submission)
     try:
-        wb = load_workbook(io.BytesIO(uploaded_bytes), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        return _file_error(preview, gettext_noop("The file cannot be read as an Excel workbook."))
-    try:
-        return _parse(preview, wb)
-    finally:
-        wb.close()
+        sheets = read_sheets(uploaded_bytes, only=(FORM_SHEET, META_SHEET))
+    except SheetError as exc:
+        preview.file_errors.append(RowError(None, "", exc.message))
+        return preview
+    return _parse(preview, sheets)
 
 
-def _parse(preview: Preview, wb) -> Preview:
+def _parse(preview: Preview, sheets: dict) -> Preview:
     submission = preview.submission
-    if FORM_SHEET not in wb.sheetnames:
+    if FORM_SHEET not in sheets:
         return _file_error(preview, gettext_noop("This is not the self-assessment template: the sheet “%(sheet)s” "
                                                  "is missing."), {"sheet": FORM_SHEET})
-    meta = _read_meta(wb)
+    meta = _read_meta(sheets)
     if str(meta.get("submission", "")) != str(submission.pk):
         return _file_error(preview, gettext_noop("This file was made for another self-assessment (%(other)s). "
                                                  "Download the template of this one."),
@@ -475,9 +472,7 @@ def _parse(preview: Preview, wb) -> Preview:
     if not submission.editable_by_unit:
         return _file_error(preview, gettext_noop("This submission is “%(status)s” and can no longer be changed."),
                            {"status": choice_label(submission, "status")})
-    sheet = wb[FORM_SHEET]
-    sheet.reset_dimensions()  # files saved by other programs may state wrong dimensions
-    rows = sheet.iter_rows(values_only=True)
+    rows = iter(sheets[FORM_SHEET])
     header = [_text(h) for h in next(rows, ())]
     position = {}
     for key in KEYS:

@@ -12,9 +12,11 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import translation
 
 import dxindex
 from dxboard.audit.log import record, snapshot
+from dxboard.core.sheets import SheetError, read_sheets
 from dxindex.io import write_framework
 
 from .models import Framework, Indicator
@@ -22,7 +24,22 @@ from .models import Framework, Indicator
 SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 
 
+def _check_workbook(content: bytes, name: str) -> None:
+    """The platform's reader first (zip bomb, row and column caps, a damaged sheet): the engine's reader would
+    answer a damaged sheet with an XML parser's exception."""
+    try:
+        read_sheets(content)
+    except SheetError as exc:
+        with translation.override("en"):
+            reason_en = str(exc)
+        with translation.override("vi"):
+            reason_vi = str(exc)
+        raise dxindex.InputError(reason_en, reason_vi, file=name) from exc
+
+
 def _read(content: bytes, suffix: str, name: str) -> dxindex.Framework:
+    if suffix == ".xlsx":
+        _check_workbook(content, name)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"framework{suffix}"
         path.write_bytes(content)

@@ -13,19 +13,19 @@ import dataclasses
 import datetime
 import io
 import re
-import zipfile
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dxboard.accounts.permissions import can
 from dxboard.core.i18n import Message
+from dxboard.core.sheets import SheetError, read_sheets
 from dxboard.core.spreadsheets import append, put
 from dxboard.core.text import parse_date
 from dxboard.units.models import Unit
@@ -238,15 +238,15 @@ def _blank(key: str, kind: str):
 def parse(user, data: bytes) -> Preview:
     preview = Preview()
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        _err(preview, None, "", gettext_noop("The file cannot be read as an Excel workbook."))
+        sheets = read_sheets(data, only=(SHEET,))
+    except SheetError as exc:
+        preview.errors.append(RowError(None, "", "", exc.message))
         return preview
-    if SHEET not in wb.sheetnames:
+    if SHEET not in sheets:
         _err(preview, None, "", gettext_noop("The workbook has no sheet “%(sheet)s”: use the exported file."),
              {"sheet": SHEET})
         return preview
-    rows = list(wb[SHEET].iter_rows(min_row=1, max_row=MAX_ROWS + 3, values_only=True))
+    rows = sheets[SHEET]
     if len(rows) < 2 or [str(c).strip() if c else "" for c in rows[1][:len(KEYS)]] != KEYS:
         _err(preview, 2, "", gettext_noop("Row 2 must hold the column keys of the exported file, unchanged."))
         return preview

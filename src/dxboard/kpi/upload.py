@@ -10,9 +10,10 @@ import csv
 import io
 
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from dxboard.core.i18n import Message
+from dxboard.core.sheets import read_rows
 from dxboard.core.spreadsheets import append
 from dxboard.core.uploads import check_text_upload, check_upload
 
@@ -59,13 +60,10 @@ def checked_bytes(upload_file) -> bytes:
 
 
 def read(data: bytes, filename: str) -> list[dict]:
-    """Rows as dicts from a CSV (UTF-8, comma or semicolon) or XLSX file. ValueError (a Message) if unreadable."""
+    """Rows as dicts from a CSV (UTF-8, comma or semicolon) or XLSX file (its first sheet). ValueError (a
+    Message; SheetError for a workbook) if unreadable."""
     if filename.lower().endswith(".xlsx"):
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 — any parse failure is "not a workbook"
-            raise ValueError(Message(gettext_noop("The file cannot be read as an Excel workbook."))) from exc
-        records = list(wb.worksheets[0].iter_rows(values_only=True))
+        records = read_rows(data)
     else:
         try:
             text = data.decode("utf-8-sig")

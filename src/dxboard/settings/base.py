@@ -162,6 +162,11 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # The most pixels an uploaded image may declare in its header; it bounds what one upload can cost to decode
 # (a 40-megapixel RGBA image is about 160 MB in memory, twice that while it is re-encoded).
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+# What one imported spreadsheet may hold (dxboard.core.sheets): a value beyond these rows or columns refuses
+# the file, and a workbook whose zip unpacks to more is not opened.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "dxboard.core.storage.FileSystemStorage"},  # no partial or orphan file

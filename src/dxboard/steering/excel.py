@@ -10,12 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dxboard.core.i18n import Message
+from dxboard.core.sheets import SheetError, read_rows
 from dxboard.core.spreadsheets import append, put
 from dxboard.core.text import parse_date
 from dxboard.units.models import Unit
@@ -130,15 +131,14 @@ def parse(data: bytes) -> dict:
                        else "", "message": Message(message, params)})
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — any unreadable workbook is one error for the person
-        err(None, None, gettext_noop("The file cannot be read as an Excel workbook."))
+        sheet = read_rows(data, sheet=SHEET)
+    except SheetError as exc:
+        errors.append({"row": None, "letter": "", "header": "", "message": exc.message})
         return {"rows": rows, "errors": errors}
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     units = {u.code: u for u in Unit.objects.all()}
     today = timezone.localdate()
     codes_seen: dict[str, int] = {}
-    for r, values in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
+    for r, values in enumerate(sheet[1:], 2):
         values = list(values)[: len(KEYS)] + [None] * max(0, len(KEYS) - len(values))
         raw = dict(zip(KEYS, values, strict=True))
         if all(_text(v) == "" for v in values):

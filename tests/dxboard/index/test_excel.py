@@ -16,6 +16,7 @@ from dxboard.audit.models import AuditEntry
 from dxboard.index import actions, excel
 from dxboard.index.frameworks import import_framework
 from dxboard.index.models import Answer, Campaign, Submission
+from tests.workbooks import damaged_sheet, huge_dimension
 
 from .conftest import sent
 
@@ -529,3 +530,36 @@ def test_results_export_without_any_result_is_404(login, personas, campaign):
     client = login(personas["admin"])
     assert client.get(reverse("index:export-results", args=[campaign.pk])).status_code == 404
     assert client.get(reverse("index:export-results", args=[campaign.pk]) + "?snapshot=abc").status_code == 404
+
+
+# -- what the reader refuses or ignores (dxboard.core.sheets) --------------------------------------
+def _template(client, submission) -> bytes:
+    return client.get(reverse("index:excel-template", args=[submission.pk])).content
+
+
+def test_a_form_stating_a1_xfd20000_previews_only_its_rows(login, personas, sub_a):
+    client = login(personas["officer_a"])
+    stated = huge_dimension(fill(_template(client, sub_a), {"B1": {"value": 1}}), excel.FORM_SHEET)
+    page = client.post(reverse("index:excel-upload", args=[sub_a.pk]), {"file": xlsx_upload(stated)})
+    assert page.status_code == 200 and page.context["preview"].ok
+    assert [r.code for r in page.context["preview"].changes] == ["B1"]
+    assert len(page.context["preview"].rows) == len(ROW)
+
+
+def test_a_damaged_sheet_is_a_clear_error_on_the_page_and_nothing_is_stored(login, personas, sub_a):
+    client = login(personas["officer_a"])
+    damaged = damaged_sheet(fill(_template(client, sub_a), {"B1": {"value": 1}}), excel.FORM_SHEET)
+    page = client.post(reverse("index:excel-upload", args=[sub_a.pk]), {"file": xlsx_upload(damaged)})
+    assert page.status_code == 200 and not page.context["token"]
+    assert "Không đọc được tệp dưới dạng bảng tính Excel: nội dung một trang tính bị hỏng." in page.content.decode()
+    assert answer(sub_a, "B1").version == 0
+
+
+def test_a_form_beyond_the_row_cap_is_refused_naming_the_limit(login, personas, sub_a, settings):
+    client = login(personas["officer_a"])
+    settings.IMPORT_MAX_ROWS = 3
+    page = client.post(reverse("index:excel-upload", args=[sub_a.pk]),
+                       {"file": xlsx_upload(fill(_template(client, sub_a), {"B1": {"value": 1}}))})
+    assert page.status_code == 200 and not page.context["token"]
+    assert f"Trang tính “{excel.FORM_SHEET}” có nhiều hơn 3 dòng." in page.content.decode()
+    assert answer(sub_a, "B1").version == 0

@@ -299,3 +299,26 @@ def test_home_queues_returned_forms_with_the_reason_and_answers_to_review_with_c
     officer_home = login(personas["officer_a"]).get("/").content.decode()
     assert "Cần danh sách tin bài" in officer_home and "Số tin bài" in officer_home
     assert "Hồ sơ chờ bạn thẩm định" not in login(personas["reviewer"]).get("/").content.decode()  # no empty panel
+
+
+def test_a_framework_workbook_with_a_damaged_sheet_is_a_clear_error_and_a_sound_one_imports(
+        login, personas, db, tree, tmp_path):
+    from pathlib import Path
+
+    import dxindex
+    from dxboard.index.models import Framework
+    from dxindex.io import write_framework
+    from tests.workbooks import damaged_sheet
+
+    source = Path(__file__).resolve().parents[3] / "frameworks" / "dti-2022-province.yaml"
+    write_framework(dxindex.read_framework(source), tmp_path / "imeta.xlsx")
+    damaged = damaged_sheet((tmp_path / "imeta.xlsx").read_bytes())
+    client = login(personas["admin"])
+    response = client.post("/index/frameworks/", {"file": SimpleUploadedFile("imeta.xlsx", damaged)})
+    assert response.status_code == 200
+    assert "Không đọc được tệp dưới dạng bảng tính Excel: nội dung một trang tính bị hỏng." in \
+        response.content.decode()
+    assert not Framework.objects.exists()
+    sound = client.post("/index/frameworks/", {"file": SimpleUploadedFile(
+        "imeta.xlsx", (tmp_path / "imeta.xlsx").read_bytes())})
+    assert sound.status_code == 302 and Framework.objects.count() == 1

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from dxboard.audit.models import AuditEntry
 from dxboard.itprojects import excel
 from dxboard.itprojects.models import System
+from tests.workbooks import damaged_sheet, huge_dimension
 
 XLSX = excel.CONTENT_TYPE
 
@@ -135,3 +136,46 @@ def test_export_never_writes_a_formula(login, personas, systems):
     ws = _workbook(login(personas["officer_a"]))[excel.SHEET]
     cell = ws.cell(row=3, column=_col("name"))
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+# -- what the reader refuses or ignores (dxboard.core.sheets) --------------------------------------
+def _saved(wb) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _post(client, data):
+    return client.post("/itprojects/import/", {"file": SimpleUploadedFile("he-thong.xlsx", data, XLSX)})
+
+
+def test_a_workbook_stating_a1_xfd20000_previews_only_its_rows(login, personas, systems):
+    client = login(personas["officer_a"])
+    wb = _workbook(client)
+    wb[excel.SHEET].cell(row=3, column=_col("monthly_active_users"), value=321)
+    response = _post(client, huge_dimension(_saved(wb), excel.SHEET))
+    preview = response.context["preview"]
+    assert response.status_code == 200 and preview.ok
+    assert [c.code for c in preview.changes] == ["sys-a"] and preview.unchanged == 0
+
+
+def test_a_damaged_sheet_is_a_clear_error_on_the_page_and_nothing_is_stored(login, personas, systems):
+    client = login(personas["officer_a"])
+    wb = _workbook(client)
+    wb[excel.SHEET].cell(row=3, column=_col("monthly_active_users"), value=321)
+    response = _post(client, damaged_sheet(_saved(wb), excel.SHEET))
+    assert response.status_code == 200 and not response.context["token"]
+    assert "Không đọc được tệp dưới dạng bảng tính Excel: nội dung một trang tính bị hỏng." in \
+        response.content.decode()
+    assert System.objects.get(code="sys-a").monthly_active_users is None
+
+
+def test_a_workbook_beyond_the_row_cap_is_refused_naming_the_limit(login, personas, systems, settings):
+    client = login(personas["officer_a"])
+    settings.IMPORT_MAX_ROWS = 2
+    wb = _workbook(client)
+    wb[excel.SHEET].cell(row=3, column=_col("monthly_active_users"), value=321)
+    response = _post(client, _saved(wb))
+    assert response.status_code == 200 and not response.context["token"]
+    assert f"Trang tính “{excel.SHEET}” có nhiều hơn 2 dòng." in response.content.decode()
+    assert System.objects.get(code="sys-a").monthly_active_users is None

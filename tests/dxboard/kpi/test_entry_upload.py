@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from dxboard.audit.models import AuditEntry
 from dxboard.kpi import actions, periods
 from dxboard.kpi.models import Observation
+from tests.workbooks import damaged_sheet, huge_dimension
 
 
 def test_an_officer_enters_a_figure_for_their_unit(tree, personas, metric):
@@ -114,4 +115,48 @@ def test_an_officer_cannot_upload_for_another_unit(tree, personas, metric, login
     with pytest.raises(actions.BatchErrors):
         actions.store_observations(acting_user=personas["officer_a"], source="upload", rows=[
             {"metric": "T_RATE", "unit": tree["B"].code, "period": "2026-W05", "numerator": 1, "denominator": 2}])
+    assert not Observation.objects.exists()
+
+
+# -- what the reader refuses or ignores (dxboard.core.sheets) --------------------------------------
+def _filled_template(client, metric) -> bytes:
+    wb = load_workbook(io.BytesIO(client.get(f"/kpi/metrics/{metric.code}/template.xlsx").content))
+    wb.active["E2"], wb.active["F2"] = 30, 40
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _post(client, data):
+    f = io.BytesIO(data)
+    f.name = "figures.xlsx"
+    return client.post("/kpi/upload/", {"file": f})
+
+
+def test_a_workbook_stating_a1_xfd20000_previews_only_its_rows(tree, personas, metric, login):
+    client = login(personas["officer_a"])
+    response = _post(client, huge_dimension(_filled_template(client, metric)))
+    assert response.status_code == 200 and 'name="confirm"' in response.content.decode()
+    assert [p["n"] for p in response.context["preview"]] == [2]
+    assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302
+    assert Observation.objects.get().numerator == 30
+
+
+def test_a_damaged_sheet_is_a_clear_error_on_the_page_and_nothing_is_stored(tree, personas, metric, login):
+    client = login(personas["officer_a"])
+    response = _post(client, damaged_sheet(_filled_template(client, metric)))
+    body = response.content.decode()
+    assert response.status_code == 200 and 'name="confirm"' not in body
+    assert "Không đọc được tệp dưới dạng bảng tính Excel: nội dung một trang tính bị hỏng." in body
+    assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302
+    assert not Observation.objects.exists()
+
+
+def test_a_workbook_beyond_the_row_cap_is_refused_naming_the_limit(tree, personas, metric, login, settings):
+    client = login(personas["officer_a"])
+    settings.IMPORT_MAX_ROWS = 1
+    response = _post(client, _filled_template(client, metric))
+    body = response.content.decode()
+    assert response.status_code == 200 and 'name="confirm"' not in body
+    assert f"Trang tính “{metric.code}” có nhiều hơn 1 dòng." in body
     assert not Observation.objects.exists()

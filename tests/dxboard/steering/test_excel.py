@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from dxboard.audit.models import AuditEntry
 from dxboard.steering import excel
 from dxboard.steering.models import DirectiveDocument, Plan, Task
+from tests.workbooks import damaged_sheet, huge_dimension
 
 D = datetime.date
 
@@ -136,3 +137,39 @@ def test_a_file_that_is_not_xlsx_is_refused(login, personas, tree):
                                                 "doc_issuer": "x", "doc_kind": "plan",
                                                 "file": SimpleUploadedFile("kh.xlsx", b"%PDF-1.4")})
     assert "errorlist" in r.content.decode() and not Plan.objects.exists()
+
+
+# -- what the reader refuses or ignores (dxboard.core.sheets) --------------------------------------
+FORM = {"title": "Kế hoạch CĐS 2025", "year": 2025, "start": "2025-01-01", "end": "2025-12-31",
+        "doc_number": "12/KH-UBND", "doc_date": "2025-01-10", "doc_issuer": "UBND tỉnh Bắc Ninh", "doc_kind": "plan"}
+
+
+def _post(client, data):
+    return client.post("/steering/plans/import/", {**FORM, "file": SimpleUploadedFile("kh.xlsx", data)})
+
+
+def test_a_plan_stating_a1_xfd20000_previews_only_its_rows(login, personas, tree, holidays):
+    client = login(personas["admin"])
+    response = _post(client, huge_dimension(filled(GOOD), excel.SHEET))
+    assert response.status_code == 200 and "confirm-import" in response.content.decode()
+    assert [r["row"] for r in excel.parse(huge_dimension(filled(GOOD), excel.SHEET))["rows"]] == [2, 3]
+    token = response.content.decode().split('name="token" value="')[1].split('"')[0]
+    client.post("/steering/plans/import/", {"token": token})
+    assert Plan.objects.get().tasks.filter(parent=None).count() == 2
+
+
+def test_a_damaged_sheet_is_a_clear_error_on_the_page_and_nothing_is_stored(login, personas, tree, holidays):
+    client = login(personas["admin"])
+    response = _post(client, damaged_sheet(filled(GOOD), excel.SHEET))
+    html = response.content.decode()
+    assert response.status_code == 200 and "confirm-import" not in html
+    assert "Không đọc được tệp dưới dạng bảng tính Excel: nội dung một trang tính bị hỏng." in html
+    assert not Plan.objects.exists() and not Task.objects.exists()
+
+
+def test_a_plan_beyond_the_row_cap_is_refused_naming_the_limit(login, personas, tree, holidays, settings):
+    client = login(personas["admin"])
+    settings.IMPORT_MAX_ROWS = 2
+    html = _post(client, filled(GOOD)).content.decode()
+    assert "confirm-import" not in html and f"Trang tính “{excel.SHEET}” có nhiều hơn 2 dòng." in html
+    assert not Plan.objects.exists()
