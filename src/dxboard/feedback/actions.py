@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from dxboard.accounts.models import Membership, Role
@@ -27,7 +27,7 @@ from dxboard.core.storage import files_follow_transaction, refused_when_full
 from dxboard.core.uploads import UploadError, check_upload
 from dxboard.units.models import Unit
 
-from . import basemap, deadlines, limits, video
+from . import basemap, deadlines, limits, notices, video
 from .models import (
     HANDLING_STATUSES,
     Answer,
@@ -119,24 +119,21 @@ def _officers(unit, roles=(Role.OFFICER,)):
     return [m.user for m in Membership.objects.filter(unit=unit, role__in=roles).select_related("user")]
 
 
-def _tell_reporters(report: Report, subject: str, body: str) -> None:
-    """E-mail the reporter (and the reporters of merged duplicates) who left an address."""
+def _tell_reporters(report: Report, subject: Message, body) -> None:
+    """E-mail the reporter (and the reporters of merged duplicates) who left an address. A citizen has no
+    account and so no language of their own: the mail speaks the platform's (Vietnamese)."""
     reports = [report, *report.duplicates.all()]
     emails = sorted({p.email for p in PersonalData.objects.filter(report__in=reports) if p.email})
     if not emails:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = str(subject), str(body)
 
     def send():
         with contextlib.suppress(OSError):  # the answer stands even if the mail relay is down
             send_mail(subject, body, None, emails)
 
     transaction.on_commit(send)
-
-
-def _notice_subject(report: Report):
-    """"PAKN <code>: <category>", the category named in each reader's language."""
-    return Message(gettext_noop("PAKN %(code)s: %(category)s"),
-                   {"code": report.code, "category": named(report.category.name, report.category.name_en)})
 
 
 def _intake_office():
@@ -148,7 +145,7 @@ def _tell_intake(report: Report) -> None:
     that the citizen's request never waits for the mail relay. After the report's commit, in a transaction
     of its own (the report stands even if this fails; the office sees it in the queue anyway)."""
     with transaction.atomic():
-        notify(_intake_office(), _notice_subject(report), report.description[:300],
+        notify(_intake_office(), notices.subject(report), notices.excerpt(report),
                _office_link(report), mail_by_queue=True)
 
 
@@ -312,14 +309,22 @@ def _close_assignment(report: Report, outcome: str, now) -> Assignment | None:
     return current
 
 
-def _citizen_deadline(report: Report, now) -> datetime.datetime:
+def _citizen_deadline(report: Report, now, was_urgent: bool | None = None) -> datetime.datetime:
     """The deadline the citizen was given: counted once, at the first routing, and moved only by approved
-    extensions and paused time. Re-routing never restarts it: a unit's mistake is not the citizen's wait."""
+    extensions and paused time. Re-routing never restarts it: a unit's mistake is not the citizen's wait.
+    When the intake office changes the urgency (`was_urgent` is the old one), it is counted again from the
+    first routing with the new urgency, keeping what extensions and pauses had added."""
     if report.deadline is None:
         return deadlines.deadline_for(report.category, report.urgent, now)
+    deadline = report.deadline
+    if was_urgent is not None and was_urgent != report.urgent:
+        first = report.assignments.order_by("assigned_at", "pk").first()
+        start = first.assigned_at if first else now
+        added = deadline - deadlines.deadline_for(report.category, was_urgent, start)
+        deadline = deadlines.deadline_for(report.category, report.urgent, start) + added
     if report.paused_at:  # the pause ends here: the deadline moves by it, as resume() does
-        return report.deadline + (now - report.paused_at)
-    return report.deadline
+        deadline += now - report.paused_at
+    return deadline
 
 
 @transaction.atomic
@@ -338,9 +343,10 @@ def route(report: Report, unit, *, acting_user, note: str = "", suggested_unit=N
         raise FeedbackError(gettext_noop("The report is already with this unit."))
     before = _snap(report)
     now = timezone.now()
+    was_urgent = report.urgent
     if urgent is not None:
         report.urgent = urgent
-    deadline = _citizen_deadline(report, now)
+    deadline = _citizen_deadline(report, now, was_urgent)
     again = report.assignments.exists()  # a re-route, also of a report a unit returned (no stay open then)
     _close_assignment(report, Assignment.Outcome.REROUTED, now)
     Assignment.objects.create(report=report, unit=unit, assigned_at=now, deadline=deadline,
@@ -351,7 +357,7 @@ def route(report: Report, unit, *, acting_user, note: str = "", suggested_unit=N
     _event(report, "rerouted" if again else "routed", actor=acting_user, unit=unit, internal_note=note)
     record(actor=acting_user, action="feedback.reroute" if again else "feedback.route", obj=report,
            before=before, after=_snap(report))
-    notify(_officers(unit), _notice_subject(report), report.description[:300],
+    notify(_officers(unit), notices.subject(report), notices.excerpt(report),
            _office_link(report))
     return report
 
@@ -379,7 +385,7 @@ def return_to_intake(report: Report, *, acting_user, reason: str) -> Report:
     record(actor=acting_user, action="feedback.return_to_intake", obj=report, before=before,
            after=_snap(report), unit=unit)
     notify(_intake_office(),
-           Message(gettext_noop("PAKN %(code)s returned to the intake office by %(unit)s"),
+           Message(gettext_noop("%(code)s returned to the intake office by %(unit)s"),
                    {"code": report.code, "unit": named(unit.name, unit.name_en)}),
            reason[:300], _office_link(report))
     return report
@@ -425,7 +431,8 @@ def wait_for_citizen(report: Report, *, acting_user, note: str) -> Report:
     report.save()
     _event(report, "waiting", actor=acting_user, unit=report.unit, note=note)
     record(actor=acting_user, action="feedback.pause", obj=report, before=before, after=_snap(report))
-    _tell_reporters(report, f"PAKN {report.code}", note)
+    _tell_reporters(report, Message(gettext_noop("Report %(code)s: more information is needed"),
+                                    {"code": report.code}), note)
     return report
 
 
@@ -482,7 +489,8 @@ def answer(report: Report, *, acting_user, text: str, evidence=()) -> Answer:
     report.duplicates.update(status=Status.ANSWERED, answered_at=now)
     _event(report, "answered", actor=acting_user, unit=report.unit, note=text.strip())
     record(actor=acting_user, action="feedback.answer", obj=report, before=before, after=_snap(report))
-    _tell_reporters(report, f"PAKN {report.code}", text.strip())
+    _tell_reporters(report, Message(gettext_noop("Report %(code)s has been answered"), {"code": report.code}),
+                    text.strip())
     return reply
 
 
@@ -519,7 +527,11 @@ def merge(report: Report, into: Report, *, acting_user) -> Report:
     report.save()
     _event(report, "merged", actor=acting_user, note=into.code)
     record(actor=acting_user, action="feedback.merge", obj=report, before=before, after=_snap(report))
-    _tell_reporters(into, f"PAKN {report.code} → {into.code}", into.code)
+    params = {"code": report.code, "into": into.code}
+    _tell_reporters(into, Message(gettext_noop("Report %(code)s is followed together with report %(into)s"), params),
+                    Message(gettext_noop("The same matter was reported before: report %(code)s is now answered "
+                                         "with report %(into)s. Follow report %(into)s with its tracking code."),
+                            params))
     return report
 
 
@@ -627,8 +639,9 @@ def reopen(report: Report, *, reason: str) -> Report:
     report.save()
     _event(report, "reopened", unit=reply.unit, note=reason.strip())
     record(actor=None, action="feedback.reopen", obj=report, before=before, after=_snap(report))
-    notify(_officers(reply.unit), f"PAKN {report.code} reopened", reason.strip()[:300],
-           _office_link(report))
+    notify(_officers(reply.unit), Message(gettext_noop("%(code)s reopened by the citizen"),
+                                          {"code": report.code}),
+           notices.excerpt(report, reason.strip()), _office_link(report))
     return report
 
 

@@ -71,7 +71,7 @@ def cached_table(seconds: int = 300) -> dict:
 
     found = cache.get("feedback:figures")
     if found is None:
-        found = table()
+        found = table(public=True)
         cache.set("feedback:figures", found, seconds)
     return found
 
@@ -143,14 +143,22 @@ def stays_from_db(start: datetime.date | None = None, end: datetime.date | None 
             for pk, u, c, at, dl, out, ended, first, paused, reopened in rows]
 
 
-def table(start=None, end=None, now=None) -> dict:
-    """Figures per unit, per category and for the province."""
+def table(start=None, end=None, now=None, *, public: bool = False) -> dict:
+    """Figures per unit, per category and for the province. For the `public`, sensitive categories are
+    counted in their group (CategoryGroup), as their reports are shown: a row of its own for a sensitive
+    category would tell how many reports of domestic violence a small commune had."""
     from django.utils import timezone
+
+    from .models import CategoryGroup
 
     now = now or timezone.now()
     stays = stays_from_db(start, end, resolve=True)
+
+    def category(stay):
+        return CategoryGroup(stay.category.group) if public and stay.category.sensitive else stay.category
+
     return {"units": sorted(by(stays, lambda s: s.unit, now).items(), key=lambda kv: kv[0].name),
-            "categories": sorted(by(stays, lambda s: s.category, now).items(), key=lambda kv: kv[0].name),
+            "categories": sorted(by(stays, category, now).items(), key=lambda kv: str(kv[0].name)),
             "total": compute(stays, now)}
 
 

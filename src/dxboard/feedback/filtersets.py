@@ -32,7 +32,9 @@ class ReportFilterSet(django_filters.FilterSet):
 
 
 class PublicReportFilterSet(django_filters.FilterSet):
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.filter(active=True), label=_("Category"))
+    # Sensitive categories' reports are never listed in public: the filter does not offer them.
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.filter(active=True, sensitive=False),
+                                                label=_("Category"))
     commune = django_filters.ModelChoiceFilter(queryset=Unit.objects.filter(kind=UnitKind.COMMUNE).current(),
                                                label=_("Commune"))
 

@@ -1,9 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dxboard.core.i18n import Message
 from dxboard.units.models import Unit, UnitKind
 
-from .models import Category
+from .models import Category, PersonalData, Report
+from .open311 import checks
+
+
+def _length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,11 +45,22 @@ class ReportForm(forms.Form):
     location_source = forms.CharField(required=False, widget=forms.HiddenInput, label=_("Where?"))
     commune = forms.ModelChoiceField(Unit.objects.filter(kind=UnitKind.COMMUNE).current().order_by("name"),
                                      required=False, label=_("Commune or ward"))
-    address = forms.CharField(required=False, max_length=300, label=_("Address or place"))
-    name = forms.CharField(required=False, max_length=200, label=_("Your name"))
-    phone = forms.CharField(required=False, max_length=30, label=_("Phone"))
-    email = forms.EmailField(required=False, label=_("E-mail (to be told of the answer)"))
+    # Lengths are the stored fields' own, so that nothing a citizen typed is cut when it is stored.
+    address = forms.CharField(required=False, max_length=_length(Report, "address"), label=_("Address or place"))
+    name = forms.CharField(required=False, max_length=_length(PersonalData, "name"), label=_("Your name"))
+    phone = forms.CharField(required=False, max_length=_length(PersonalData, "phone"), label=_("Phone"))
+    email = forms.EmailField(required=False, max_length=_length(PersonalData, "email"),
+                             label=_("E-mail (to be told of the answer)"))
     consent = forms.BooleanField(label=_("I agree to the processing of my personal data as described above."))
+
+    def clean(self):
+        """A point the phone sent is refused as Open311 refuses it: 0, 0 (no fix) or outside the province."""
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if lat is not None and lon is not None and (problem := checks.point(lat, lon)):
+            message, params = problem
+            self.add_error("latitude", Message(message, params))
+        return data
 
 
 class RateForm(forms.Form):

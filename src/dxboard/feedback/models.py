@@ -244,6 +244,13 @@ class CategoryGroup:
     def __str__(self) -> str:
         return str(self.name)
 
+    # One group is one row of the public figures, whichever of its sensitive categories a report was in.
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CategoryGroup) and other.group == self.group
+
+    def __hash__(self) -> int:
+        return hash(("CategoryGroup", self.group))
+
 
 class PersonalData(models.Model):
     """Who reported: private to the intake office; anonymised on request (the report stays)."""

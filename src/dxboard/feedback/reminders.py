@@ -14,6 +14,7 @@ from dxboard.core.i18n import Message
 from dxboard.core.notify import notify
 from dxboard.jobs.queue import enqueue, handler, scheduler
 
+from . import notices
 from .models import Assignment, ReminderSent
 
 BEFORE = datetime.timedelta(days=1)
@@ -55,7 +56,7 @@ def send(assignment: Assignment, kind: str) -> bool:
     params = {"code": report.code, "deadline": assignment.deadline}  # the deadline written in the reader's way
     subject = (Message(gettext_noop("Report %(code)s: due %(deadline)s"), params) if kind == "before"
                else Message(gettext_noop("Report %(code)s: overdue since %(deadline)s"), params))
-    notify(users, subject, report.description[:300], reverse("feedback:office", args=[report.pk]))
+    notify(users, subject, notices.excerpt(report), reverse("feedback:office", args=[report.pk]))
     return True
 
 

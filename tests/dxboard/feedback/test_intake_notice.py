@@ -57,6 +57,6 @@ def test_the_notice_names_the_category_in_each_readers_language(fb, tree, person
     set_language(acting_user=personas["admin"], language="en")
     report = submit(fb, tree)
     notice = Notification.objects.get(user=personas["admin"])
-    assert notice.subject == f"PAKN {report.code}: Administrative procedures"  # written in their language
+    assert notice.subject == f"{report.code}: Administrative procedures"  # written in their language
     with translation.override("vi"):  # and read again in Vietnamese if they switch back
-        assert str(notice.shown_subject) == f"PAKN {report.code}: {fb['procedure'].name}"
+        assert str(notice.shown_subject) == f"{report.code}: {fb['procedure'].name}"

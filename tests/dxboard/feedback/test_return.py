@@ -2,6 +2,7 @@
 citizen's deadline never restarts when the report changes hands."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,7 @@ from dxboard.feedback.models import Assignment, Report, Status
 from .conftest import says
 
 H = datetime.timedelta(hours=1)
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 REASON = "Tuyến đường do Sở Giao thông quản lý, không thuộc xã"
 
 
@@ -113,6 +115,36 @@ def test_intake_reroutes_a_paused_report_the_pause_moves_the_deadline(routed, pe
     second = Assignment.objects.filter(report=routed).order_by("pk").last()
     expected = original + (second.assigned_at - paused_at)  # the paused time, and nothing else, is added
     assert second.deadline == expected and routed.deadline == expected and routed.paused_at is None
+
+
+def _first_routed_on_monday(report, deadline):
+    """The first routing on Monday 30/11/2026 at 09:00 in Hà Nội time, with the deadline it gave."""
+    Assignment.objects.filter(report=report).update(assigned_at=datetime.datetime(2026, 11, 30, 9, tzinfo=VN),
+                                                   deadline=deadline)
+    Report.objects.filter(pk=report.pk).update(deadline=deadline)
+    report.refresh_from_db()
+
+
+@pytest.mark.parametrize("extension_days", [0, 2])
+def test_marking_a_report_urgent_at_a_reroute_counts_its_deadline_again(routed, personas, tree, extension_days):
+    # Administrative procedures: 10 working days, 24 hours when urgent. Routed on Monday 30/11 09:00, not
+    # urgent: due Monday 14/12 at the end of the day, or Wednesday 16/12 after an extension of 2 working days.
+    _first_routed_on_monday(routed, datetime.datetime(2026, 12, 14 + extension_days, 23, 59, 59, tzinfo=VN))
+    assert (routed.category.deadline_days, routed.category.deadline_hours, routed.urgent) == (10, 24, False)
+    actions.route(routed, tree["B"], acting_user=personas["admin"], urgent=True)
+    routed.refresh_from_db()
+    # Urgent: 24 hours from the first routing, Tuesday 01/12 09:00, and the extension still counts.
+    expected = datetime.datetime(2026, 12, 1, 9, tzinfo=VN) + datetime.timedelta(days=extension_days)
+    assert routed.urgent and routed.deadline == expected
+    assert Assignment.objects.filter(report=routed).order_by("pk").last().deadline == expected
+
+
+def test_a_reroute_that_keeps_the_urgency_keeps_the_deadline(routed, personas, tree):
+    given = datetime.datetime(2026, 12, 14, 23, 59, 59, tzinfo=VN)
+    _first_routed_on_monday(routed, given)
+    actions.route(routed, tree["B"], acting_user=personas["admin"], urgent=False)
+    routed.refresh_from_db()
+    assert routed.deadline == given
 
 
 def test_the_units_page_offers_a_return_and_intake_keeps_the_route_control(routed, personas, login):

@@ -5,9 +5,13 @@ import pytest
 from django.urls import reverse
 
 from dxboard.audit.models import AuditEntry
-from dxboard.feedback import actions
+from dxboard.core.models import Notification
+from dxboard.feedback import actions, reminders
+from dxboard.feedback import figures as figures_module
 from dxboard.feedback.models import Report
 from dxboard.feedback.views import KEY_COOKIE
+from dxboard.jobs import queue
+from tests.smtp import smtp_server  # noqa: F401  (fixture)
 
 from .conftest import photo
 
@@ -60,8 +64,9 @@ def test_a_sensitive_report_from_the_web_form_never_shows_its_content_in_public(
     bodies = public_bodies(public, report)
     assert leaks(bodies, SECRET_TEXT, SECRET_ADDRESS, uid, "21.273", "công an xã") == []
     follow = bodies[reverse("feedback:follow", args=[report.code])]
-    # the status is there, the category not (the public list's filter and figures name every category)
+    # the status is there, the category not, neither on the follow page nor in the list's filter and figures
     assert report.code in follow and 'id="status"' in follow and "Bạo lực gia đình" not in follow
+    assert "Bạo lực gia đình" not in bodies[reverse("feedback:public")]
     assert public.get(reverse("feedback:photo", args=[uid])).status_code == 404
     # the reporter, through the link the platform gave, reads everything
     mine = client.get(response["Location"], follow=True).content.decode()
@@ -152,3 +157,55 @@ def test_the_cookie_of_one_report_opens_no_other(client, make_report):
     client.cookies[KEY_COOKIE]["path"] = "/"  # even sent everywhere, it holds another report's key
     page = client.get(reverse("feedback:follow", args=[other.code])).content.decode()
     assert 'id="keep-link"' not in page
+
+
+def _steps_of_a_sensitive_report(fb, tree, personas):
+    """Filed, accepted, routed and overdue: each step notifies someone."""
+    report, _ = actions.submit(category=fb["violence"], description=SECRET_TEXT, consent=fb["consent"],
+                               commune=tree["A"], address=SECRET_ADDRESS, idempotency_key="sensitive-notice",
+                               photos=[photo()])
+    actions.approve(report, acting_user=personas["admin"])
+    actions.route(report, tree["A"], acting_user=personas["admin"])
+    assert reminders.send(report.assignments.get(), "after")  # the overdue reminder goes up to leaders
+    return report
+
+
+def test_office_notices_of_a_sensitive_report_carry_neither_its_text_nor_its_category(
+        fb, tree, personas, smtp_server, django_capture_on_commit_callbacks):  # noqa: F811
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _steps_of_a_sensitive_report(fb, tree, personas)
+    queue.work(max_jobs=10)
+    notices = list(Notification.objects.all())
+    # the intake office, the handling unit and the escalation were told, each pointing to the report
+    assert {n.user for n in notices} >= {personas["admin"], personas["officer_a"]} and len(notices) >= 3
+    assert all(n.link.endswith(f"/{report.pk}/") and report.code in n.subject for n in notices)
+    written = [f"{n.subject} {n.body}" for n in notices]
+    written += [f"{m['subject']} {m['body']}" for m in smtp_server.messages]
+    assert len(smtp_server.messages) >= 3
+    for text in written:
+        assert SECRET_TEXT not in text and SECRET_ADDRESS not in text and fb["violence"].name not in text
+    assert any("đọc trong nền tảng" in n.body for n in notices if n.user == personas["officer_a"])
+
+
+def test_office_notices_of_an_ordinary_report_still_quote_its_start(fb, tree, personas):
+    report, _ = actions.submit(category=fb["procedure"], description="Hồ sơ chậm trả kết quả", consent=fb["consent"],
+                               commune=tree["A"], idempotency_key="ordinary-notice")
+    actions.route(report, tree["A"], acting_user=personas["admin"])
+    officer = Notification.objects.get(user=personas["officer_a"])
+    assert officer.body == "Hồ sơ chậm trả kết quả" and fb["procedure"].name in officer.subject
+
+
+def test_public_figures_count_sensitive_reports_in_their_group_only(client, fb, tree, personas):
+    fb["violence"].group = "Xã hội"
+    fb["violence"].save()
+    for n in range(2):
+        report, _ = actions.submit(category=fb["violence"], description=SECRET_TEXT, consent=fb["consent"],
+                                   commune=tree["A"], idempotency_key=f"sensitive-figures-{n}")
+        actions.route(report, tree["A"], acting_user=personas["admin"])
+    page = client.get(reverse("feedback:public")).content.decode()
+    figures = page.split('class="fb-figures"')[2]  # the second table: per category
+    row = figures.split("<td>Xã hội</td>")[1].split("</tr>")[0]
+    assert row.startswith("<td>2</td>")  # both reports, received, in the group's row
+    assert "Bạo lực gia đình" not in page
+    # the office's own figures still name the category
+    assert fb["violence"] in [key for key, _ in figures_module.table()["categories"]]

@@ -316,3 +316,24 @@ def test_intake_deletes_reporter_data_on_request(login, personas, make_report, t
     login(personas["admin"]).post(url, {"action": "forget"})
     r.personal.refresh_from_db()
     assert r.personal.name == "" and r.personal.anonymised_at
+
+
+@pytest.mark.parametrize("field, value, limit", [
+    ("email", "an." * 84 + "@example.org", 254),  # 264 characters, a valid address otherwise
+    ("phone", "0912 345 678 máy lẻ 1234 gọi sau 17 giờ", 30),
+    ("name", "Nguyễn " * 30, 200),
+    ("address", "Số 1 " * 61, 300),
+])
+def test_what_does_not_fit_is_refused_at_its_field_never_cut(client, fb, tree, field, value, limit):
+    response = client.post(reverse("feedback:new"), form_data(fb, tree, **{field: value}))
+    page = response.content.decode()
+    assert response.status_code == 400 and Report.objects.count() == 0
+    errors = page.split(f'id="id_{field}_error"')[1].split("</ul>")[0]  # shown beside the field's label
+    assert f"tối đa {limit}" in errors
+
+
+@pytest.mark.parametrize("lat, lon, words", [("0", "0", "0, 0"), ("10.7769", "106.7009", "ngoài")])
+def test_a_point_without_a_fix_or_outside_the_province_is_refused(client, fb, tree, lat, lon, words):
+    response = client.post(reverse("feedback:new"), form_data(fb, tree, latitude=lat, longitude=lon))
+    assert response.status_code == 400 and Report.objects.count() == 0
+    assert words in response.content.decode()
