@@ -119,3 +119,10 @@ def test_client_comments_are_rate_limited(client, routed, api_key, settings):
     assert post(client, "json", **base, update_id="a").status_code == 200
     assert post(client, "json", **base, update_id="b").status_code == 429
     assert ReportEvent.objects.filter(kind="commented").count() == 1
+
+
+def test_another_jurisdiction_is_not_found(client, routed, settings):
+    response = client.get(f"{URL}.json", window() | {"jurisdiction_id": "elsewhere.gov.vn"})
+    assert response.status_code == 404 and b"jurisdiction_id" in response.content
+    ours = client.get(f"{URL}.json", window() | {"jurisdiction_id": settings.OPEN311_JURISDICTION})
+    assert ours.status_code == 200 and rows(ours, "json")
