@@ -60,7 +60,7 @@ def test_sensitive_and_unaccepted_reports_are_left_out(client, make_report, pers
     response = client.get(f"{URL}.json", window())
     codes = {r["service_request_id"] for r in rows(response, "json")}
     assert sensitive.code not in codes and waiting.code not in codes
-    assert "BI-MAT".encode() not in response.content
+    assert b"BI-MAT" not in response.content
 
 
 def test_window_and_paging(client, routed):
