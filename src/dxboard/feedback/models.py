@@ -389,7 +389,7 @@ class ReportEvent(models.Model):
     grants = GRANTS
 
     PUBLIC_FIELDS = ("at", "kind", "label", "unit", "note")
-    INTERNAL_FIELDS = ("internal_note", "actor")
+    INTERNAL_FIELDS = ("internal_note", "actor", "client_update")
 
     class Meta:
         ordering = ["at", "pk"]
