@@ -645,6 +645,33 @@ def reopen(report: Report, *, reason: str) -> Report:
     return report
 
 
+def comment_from_client(report: Report, *, client: ApiClient, update_id: str, text: str) -> tuple[ReportEvent, bool]:
+    """A citizen's follow-up relayed by an Open311 client (mySociety's servicerequestupdates): kept in the
+    report's history for the office, never published (what a citizen adds is read by the office only), and
+    it changes no status: a citizen closes a report only by rating the answer, and re-opens it only with a
+    reason within the window (`rate`, `reopen`), which a relayed update cannot prove. The same `update_id`
+    from the same client is stored once: the second call returns the first comment and False."""
+    key = f"{client.pk}:{update_id}"
+    text = text.strip()
+    if not text:
+        raise FeedbackError(gettext_noop("description is required"))
+    if len(text) > MAX_DESCRIPTION:
+        raise FeedbackError(gettext_noop("description is longer than %(n)s characters"), {"n": MAX_DESCRIPTION})
+    try:
+        with transaction.atomic():
+            event = _event(report, "commented", note=text, public=False)
+            event.client_update = key
+            event.save(update_fields=["client_update"])
+            refusal = limits.comment_refusal(client.pk)
+            if refusal:
+                raise RateLimited(refusal)
+            record(actor=None, action="feedback.client_comment", obj=report,
+                   after={"api_client": client.pk, "update_id": update_id})
+    except IntegrityError:
+        return ReportEvent.objects.get(client_update=key), False
+    return event, True
+
+
 @transaction.atomic
 def forget_reporter(report: Report, *, acting_user=None) -> Report:
     """The citizen's request to delete their data: personal data anonymised, the public report kept."""

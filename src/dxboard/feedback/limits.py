@@ -49,3 +49,20 @@ def refusal(*, device_hash: str, ip_hash: str, api_client_id: int | None) -> str
         if counts[field] > getattr(settings, name):
             return text
     return None
+
+
+def comment_refusal(api_client_id: int) -> str | None:
+    """The refusal of a comment relayed by an Open311 client past FEEDBACK_RATE_PER_API_CLIENT comments in
+    the last hour (its own count, beside its reports'), counted like a submission: under the client's lock,
+    with the comment just inserted."""
+    from .models import ReportEvent
+
+    key = f"client-comment:{api_client_id}"
+    RateKey.objects.bulk_create([RateKey(key=key)], ignore_conflicts=True)
+    list(RateKey.objects.select_for_update().filter(key=key))
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    count = ReportEvent.objects.filter(kind="commented", client_update__startswith=f"{api_client_id}:",
+                                       at__gte=hour_ago).count()
+    if count > settings.FEEDBACK_RATE_PER_API_CLIENT:
+        return gettext_noop("Too many updates from this application; please try again later.")
+    return None

@@ -368,6 +368,7 @@ EVENT_LABELS = {
     "approved": _("Approved by moderation"), "extended": _("Deadline extended"), "rated": _("Rated"),
     "reopened": _("Reopened"), "anonymised": _("Personal data deleted"), "classified": _("Category corrected"),
     "returned": _("Returned to the intake office"),
+    "commented": _("The citizen added information"),
 }
 
 
@@ -386,16 +387,21 @@ class ReportEvent(models.Model):
     note = models.TextField(_("note to the citizen"), blank=True)
     internal_note = models.TextField(_("internal note"), blank=True)
     public = models.BooleanField(_("shown to the citizen"), default=True)
+    # A comment relayed by an Open311 client: "<client pk>:<the client's update_id>", so that the same update
+    # sent twice is stored once (empty for every other step).
+    client_update = models.CharField(_("Open311 client update"), max_length=150, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
     unit_path = "report__unit"
     grants = GRANTS
 
     PUBLIC_FIELDS = ("at", "kind", "label", "unit", "note")
-    INTERNAL_FIELDS = ("internal_note", "actor")
+    INTERNAL_FIELDS = ("internal_note", "actor", "client_update")
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["client_update"], condition=~models.Q(client_update=""),
+                                               name="one_event_per_client_update")]
         verbose_name = _("report history step")
         verbose_name_plural = _("report history steps")
 
