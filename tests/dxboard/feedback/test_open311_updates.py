@@ -41,7 +41,7 @@ def test_public_steps_in_order_without_internal_notes(client, routed, fmt):
     assert response.status_code == 200
     got = [r for r in rows(response, fmt) if r["service_request_id"] == routed.code]
     assert [r["external_status_code"] for r in got] == ["received", "routed", "waiting"]
-    assert got[-1]["description"] == "Xin gửi thêm ảnh" and got[-1]["status"] == "OPEN"
+    assert got[-1]["description"] == "Xin gửi thêm ảnh" and got[-1]["status"] == "open"
     assert set(got[0]) >= {"update_id", "service_request_id", "status", "updated_datetime", "description",
                            "media_url"}
     assert b"GHI-CHU-NOI-BO" not in response.content
@@ -49,7 +49,7 @@ def test_public_steps_in_order_without_internal_notes(client, routed, fmt):
 
 def test_answer_is_a_closing_update(client, answered):
     got = [r for r in rows(client.get(f"{URL}.json", window()), "json") if r["service_request_id"] == answered.code]
-    assert got[-1]["status"] == "CLOSED" and got[-1]["description"] == "Đã vá ổ gà"
+    assert got[-1]["status"] == "closed" and got[-1]["description"] == "Đã vá ổ gà"
 
 
 def test_sensitive_and_unaccepted_reports_are_left_out(client, make_report, personas, tree):
@@ -93,7 +93,7 @@ def test_client_comment_is_stored_once_audited_and_kept_from_the_public(client, 
     assert events.count() == 1 and events.get().note == "BINH-LUAN ảnh đã gửi qua email"
     assert AuditEntry.objects.filter(action="feedback.client_comment", object_id=str(routed.pk)).count() == 1
     # a client's CLOSED closes nothing: the citizen closes by rating the answer on the web
-    assert Report.objects.get(pk=routed.pk).status == Status.WAITING and row["status"] == "OPEN"
+    assert Report.objects.get(pk=routed.pk).status == Status.WAITING and row["status"] == "open"
     assert b"BINH-LUAN" not in client.get(f"{URL}.json", window()).content
 
 

@@ -28,6 +28,8 @@ from .views import (
 
 # The steps after which the report is closed (the rest leave it open); the step itself is external_status_code.
 CLOSING_STEPS = {"answered", "rated", "merged", "rejected"}
+# Statuses are written lower case, as GeoReport's /requests and mySociety's adapter write them; a client's
+# (FixMyStreet sends OPEN / CLOSED) is read in any case.
 STATUSES = {"OPEN", "CLOSED"}
 MAX_UPDATE_ID = 100
 
@@ -35,7 +37,7 @@ MAX_UPDATE_ID = 100
 def update_row(event: ReportEvent) -> dict:
     e = publish(event)
     return {"update_id": str(event.pk), "service_request_id": event.report.code,
-            "status": "CLOSED" if event.kind in CLOSING_STEPS else "OPEN",
+            "status": "closed" if event.kind in CLOSING_STEPS else "open",
             "external_status_code": event.kind, "updated_datetime": _iso(event.at),
             "description": e.note, "media_url": ""}
 
@@ -94,6 +96,6 @@ def create_update(request, fmt):
                                                       text=data["description"])
     except actions.FeedbackError as exc:
         raise Open311Error(exc.status if exc.status in (400, 429) else 400, exc.args[0]) from None
-    status = "CLOSED" if report.status in CLOSED else "OPEN"
+    status = "closed" if report.status in CLOSED else "open"
     return render(fmt, "service_request_updates", "request_update",
                   [{"update_id": str(event.pk), "service_request_id": report.code, "status": status}])
