@@ -24,7 +24,9 @@ from dxboard.core.i18n import Message, choice_label, named, number
 from dxboard.core.notify import notify
 from dxboard.units.models import Unit
 
-from . import netguard, periods, priority
+from dxboard.core import netguard
+
+from . import periods, priority
 from .models import MANUAL, Alert, AlertRule, Metric, Observation, PullEndpoint, SourceSystem
 
 

@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dxboard.units.models import Unit
 
-from . import netguard, periods
+from dxboard.core import netguard
+
+from . import periods
 from .models import AlertRule, Frequency, Metric, PullEndpoint, SourceSystem, Target
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from dxboard.jobs.queue import enqueue, handler, scheduler
 
-from . import netguard
+from dxboard.core import netguard
 from .models import FetchLog, PullEndpoint
 
 KIND = "kpi.pull"

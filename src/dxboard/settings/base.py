@@ -237,9 +237,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dxboard <no-reply@localhost>
 # Where people reach the platform: e-mails carry their links whole (core.notify.absolute).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# Pull endpoints (kpi/netguard.py): host names exempt from the refusal of internal addresses. Empty in
-# production; only for a source system deliberately run on the internal network.
-KPI_PULL_ALLOWED_HOSTS = env_list("KPI_PULL_ALLOWED_HOSTS")
+# Every fetch of a URL someone else gave (KPI pull endpoints, Open311 media_url) goes through core/netguard.py:
+# host names exempt from its refusal of internal addresses. Empty in production; only for a source system
+# deliberately run on the internal network.
+OUTBOUND_ALLOWED_HOSTS = env_list("OUTBOUND_ALLOWED_HOSTS")
 
 LOGGING = {
     "version": 1,

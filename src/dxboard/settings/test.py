@@ -15,7 +15,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # The pull tests fetch from a local HTTP server on 127.0.0.1 (by that name only; see kpi/netguard.py).
-KPI_PULL_ALLOWED_HOSTS = ["127.0.0.1"]
+OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 — a fresh clone has no var/ yet
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405

@@ -10,13 +10,14 @@ from django.utils import translation
 
 from dxboard.jobs.models import Job
 from dxboard.jobs.queue import run_schedulers, work
-from dxboard.kpi import netguard, pull
+from dxboard.core import netguard
+from dxboard.kpi import pull
 from dxboard.kpi.models import FetchLog, Observation, PullEndpoint
 
 
 @pytest.fixture
 def no_exemption(settings):
-    settings.KPI_PULL_ALLOWED_HOSTS = []
+    settings.OUTBOUND_ALLOWED_HOSTS = []
 
 
 @pytest.mark.parametrize("url", [
@@ -45,7 +46,7 @@ def test_public_addresses_pass(no_exemption):
 
 
 def test_the_exemption_is_by_name(settings):
-    settings.KPI_PULL_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
     assert netguard.check_url("http://127.0.0.1:9/") == ["127.0.0.1"]
     with pytest.raises(netguard.UnsafeURL):
         netguard.check_url("http://localhost:9/")  # resolves to loopback, and is not the name exempted

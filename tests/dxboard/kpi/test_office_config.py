@@ -35,7 +35,7 @@ def test_office_adds_edits_and_disables_an_endpoint(tree, personas, login, sourc
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8000/x", "http://10.0.0.1/x", "http://169.254.169.254/",
                                  "http://[::1]/", "http://localhost/x", "ftp://8.8.8.8/x"])
 def test_an_internal_url_is_refused_on_saving(tree, personas, login, source, settings, url):
-    settings.KPI_PULL_ALLOWED_HOSTS = []
+    settings.OUTBOUND_ALLOWED_HOSTS = []
     system, _token = source
     client = login(personas["admin"])
     response = client.post("/kpi/endpoints/", {"source": system.pk, "url": url, "every_minutes": 60,
@@ -48,7 +48,7 @@ def test_an_internal_url_is_refused_on_saving(tree, personas, login, source, set
 
 
 def test_an_endpoint_with_an_internal_url_cannot_be_enabled(tree, personas, login, source, settings):
-    settings.KPI_PULL_ALLOWED_HOSTS = []
+    settings.OUTBOUND_ALLOWED_HOSTS = []
     system, _token = source
     endpoint = PullEndpoint.objects.create(source=system, url="http://10.0.0.1/x", is_active=False)
     login(personas["admin"]).post("/kpi/endpoints/", {"toggle": endpoint.pk, "active": "1"})

@@ -27,7 +27,7 @@ from dxboard.units.models import Unit, UnitKind
 from .. import actions
 from ..models import Category, ConsentVersion, Report, Status
 from ..publication import content_public, publish
-from . import checks
+from . import checks, media
 
 MAX_SPAN = datetime.timedelta(days=90)
 DEFAULT_SPAN = datetime.timedelta(days=90)
@@ -373,6 +373,15 @@ def create_request(request, fmt):
             value = chosen if attr["datatype"] == "multivaluelist" else value
         if value:
             attributes[str(attr["code"])] = value
+    photos = request.FILES.getlist("media")
+    media_url = data.get("media_url", "").strip()
+    if media_url and photos:  # which one would be the photo? The client says.
+        raise Open311Error(400, gettext_noop("send the photo either as media or as media_url, not both"), {})
+    if media_url:  # fetched last, once everything cheap to check has passed
+        try:
+            photos = [media.fetch(media_url)]
+        except media.MediaError as exc:
+            raise Open311Error(400, exc.msgid, exc.params) from None
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p).strip()
     key = request.headers.get("Idempotency-Key") or f"open311:{uuid.uuid4()}"
     try:
@@ -382,7 +391,7 @@ def create_request(request, fmt):
             longitude=_float(lon, "long") if lat and lon else None, commune=commune, address=address,
             address_id=address_id, location_source="gps" if lat and lon else "address", attributes=attributes,
             name=name, phone=data.get("phone", ""), email=data.get("email", ""),
-            photos=request.FILES.getlist("media"), device_id=data.get("device_id", ""),
+            photos=photos, device_id=data.get("device_id", ""),
             ip="",  # a keyed client relays many citizens from one address: limited per device and per key
             source="open311", api_client=client)
     except actions.FeedbackError as exc:

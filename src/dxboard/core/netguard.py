@@ -1,5 +1,6 @@
-"""SSRF guard for pull endpoints: the worker fetches URLs the office typed, from inside the province's
-network, so a URL must not reach the platform itself or the internal network.
+"""SSRF guard for every URL the platform fetches on someone's word: a KPI pull endpoint the office typed,
+an Open311 client's media_url. The fetch runs inside the province's network, so a URL must not reach the
+platform itself or the internal network.
 
 - Only http and https, with a host name.
 - Every address the host resolves to must be public: loopback, private, link-local (the cloud metadata
@@ -10,7 +11,7 @@ network, so a URL must not reach the platform itself or the internal network.
   check and the connection — rebinding — cannot slip through); every redirect is checked the same way;
   environment proxies are ignored.
 
-`settings.KPI_PULL_ALLOWED_HOSTS` lists host names (as written in the URL) exempt from the address
+`settings.OUTBOUND_ALLOWED_HOSTS` lists host names (as written in the URL) exempt from the address
 check: empty in production; the tests put their local HTTP server's 127.0.0.1 there. An exempt host
 is matched by name, so a redirect to `localhost` is still refused when only `127.0.0.1` is listed.
 """
@@ -30,11 +31,11 @@ from dxboard.core.i18n import Message
 
 
 class UnsafeURL(ValueError):
-    """A URL the worker must not fetch (a Message)."""
+    """A URL the platform must not fetch (a Message)."""
 
 
 def _allowed_hosts() -> set[str]:
-    return {h.strip().lower().strip("[]") for h in getattr(settings, "KPI_PULL_ALLOWED_HOSTS", []) if h.strip()}
+    return {h.strip().lower().strip("[]") for h in getattr(settings, "OUTBOUND_ALLOWED_HOSTS", []) if h.strip()}
 
 
 def is_public(address: str) -> bool:
@@ -82,7 +83,7 @@ def resolve(host: str, port: int) -> list[str]:
 
 def check_url(url: str) -> list[str]:
     """Raise UnsafeURL unless `url` is http(s) and its host resolves only to public addresses (or is
-    listed in KPI_PULL_ALLOWED_HOSTS). Returns the addresses."""
+    listed in OUTBOUND_ALLOWED_HOSTS). Returns the addresses."""
     _scheme, host, port = _split(url)
     return resolve(host, port)
 
