@@ -20,11 +20,10 @@ from django.utils.translation import gettext_noop
 from dxboard.accounts.models import Membership, Role
 from dxboard.accounts.permissions import can, is_admin
 from dxboard.audit.log import record, snapshot
+from dxboard.core import netguard
 from dxboard.core.i18n import Message, choice_label, named, number
 from dxboard.core.notify import notify
 from dxboard.units.models import Unit
-
-from dxboard.core import netguard
 
 from . import periods, priority
 from .models import MANUAL, Alert, AlertRule, Metric, Observation, PullEndpoint, SourceSystem

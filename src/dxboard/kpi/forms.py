@@ -2,9 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dxboard.units.models import Unit
-
 from dxboard.core import netguard
+from dxboard.units.models import Unit
 
 from . import periods
 from .models import AlertRule, Frequency, Metric, PullEndpoint, SourceSystem, Target

@@ -14,9 +14,9 @@ import urllib.request
 from django.db import transaction
 from django.utils import timezone
 
+from dxboard.core import netguard
 from dxboard.jobs.queue import enqueue, handler, scheduler
 
-from dxboard.core import netguard
 from .models import FetchLog, PullEndpoint
 
 KIND = "kpi.pull"

@@ -8,9 +8,9 @@ import threading
 import pytest
 from django.utils import translation
 
+from dxboard.core import netguard
 from dxboard.jobs.models import Job
 from dxboard.jobs.queue import run_schedulers, work
-from dxboard.core import netguard
 from dxboard.kpi import pull
 from dxboard.kpi.models import FetchLog, Observation, PullEndpoint
 
