@@ -41,7 +41,7 @@ def server(settings):
             state["hits"].append(self.path)
             if self.path == "/to-internal":
                 self.send_response(302)
-                self.send_header("Location", "http://localhost:%d/photo.jpg" % self.server.server_port)
+                self.send_header("Location", f"http://localhost:{self.server.server_port}/photo.jpg")
                 self.end_headers()
                 return
             if self.path == "/huge.jpg":  # a JPEG start and then more than the ceiling, no length said
