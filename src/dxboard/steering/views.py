@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dxboard.accounts.models import Role
 from dxboard.accounts.permissions import is_admin, roles
 from dxboard.core import imports
-from dxboard.core.uploads import UploadError, check_upload
+from dxboard.core.uploads import UploadError
 
 from . import actions, excel, summary
 from .filtersets import TaskFilterSet
@@ -42,6 +42,7 @@ from .models import (
 )
 from .rates import Period, league_table, recent_periods
 from .status import DUE_SOON, IN_PROGRESS, LABELS, OVERDUE
+
 
 def _reader(user) -> bool:
     """The standing office and leaders read everything."""
