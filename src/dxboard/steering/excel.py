@@ -15,6 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dxboard.core import imports
 from dxboard.core.i18n import Message
 from dxboard.core.sheets import SheetError, read_rows
 from dxboard.core.spreadsheets import append, put
@@ -216,10 +217,14 @@ def apply(*, acting_user, data: bytes, plan_fields: dict, document_fields: dict 
     parsed = parse(data)
     if parsed["errors"]:
         raise actions.ActionError(parsed["errors"][0]["message"])
+    return _write(acting_user, parsed["rows"], plan_fields, document_fields)
+
+
+def _write(acting_user, rows: list[dict], plan_fields: dict, document_fields: dict | None) -> "actions.Plan":
     document = actions.create_document(acting_user=acting_user, **document_fields) if document_fields else None
     plan = actions.create_plan(acting_user=acting_user, document=document, **plan_fields)
     units = {u.code: u for u in Unit.objects.all()}
-    for row in parsed["rows"]:
+    for row in rows:
         recurrence = None
         if row["frequency"]:
             recurrence = RecurrenceRule.objects.create(frequency=row["frequency"], working_day=row["working_day"])
@@ -230,6 +235,35 @@ def apply(*, acting_user, data: bytes, plan_fields: dict, document_fields: dict 
             assigned_by=row["assigned_by"], start_date=row["start_date"], expected_output=row["expected_output"],
             indicator_code=row["indicator_code"], priority=row["priority"])
     return plan
+
+
+class PlanImporter(imports.Importer):
+    """A plan and its tasks from the template; the context is the plan form's fields (dates as ISO text)."""
+    key = "steering-plan"
+    changes_template = "steering/_plan_import_changes.html"
+
+    def parse(self, data: bytes, context: dict) -> imports.Preview:
+        parsed = parse(data)
+        problems = [imports.Problem(e["message"], e["row"], e["letter"], e["header"], SHEET)
+                    for e in parsed["errors"]]
+        return imports.Preview(problems=problems, changes=parsed["rows"], context=context)
+
+    def apply(self, preview: imports.Preview, acting_user) -> "actions.Plan":
+        from .summary import province_unit
+
+        fields = preview.context
+        unit = province_unit()
+        if unit is None:
+            raise actions.ActionError(_("No province unit is loaded."))
+        plan_fields = {"unit": unit, "title": fields["title"], "year": int(fields["year"]),
+                       "start": datetime.date.fromisoformat(fields["start"]),
+                       "end": datetime.date.fromisoformat(fields["end"])}
+        document_fields = {"number": fields["doc_number"], "date": datetime.date.fromisoformat(fields["doc_date"]),
+                           "issuer": fields["doc_issuer"], "kind": fields["doc_kind"], "title": fields["title"]}
+        return _write(acting_user, preview.changes, plan_fields, document_fields)
+
+
+PLAN_IMPORT = PlanImporter()
 
 
 def _sheet(ws, headers, rows, widths=None):

@@ -1,9 +1,7 @@
 """Pages of the steering programme. Thin: they ask `restrict()` what the person may see, call the
 actions and render. Another unit's task answers 404."""
 
-import base64
 import datetime
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dxboard.accounts.models import Role
 from dxboard.accounts.permissions import is_admin, roles
-from dxboard.core.uploads import UploadError, check_upload
+from dxboard.core import imports
+from dxboard.core.uploads import UploadError
 
 from . import actions, excel, summary
 from .filtersets import TaskFilterSet
@@ -43,8 +42,6 @@ from .models import (
 )
 from .rates import Period, league_table, recent_periods
 from .status import DUE_SOON, IN_PROGRESS, LABELS, OVERDUE
-
-SESSION_KEY = "steering-plan-import"
 
 
 def _reader(user) -> bool:
@@ -393,58 +390,20 @@ def plan_template(request):
 
 @login_required
 def plan_import(request):
-    """Upload → preview (errors per row) → confirm (all or nothing)."""
+    """Upload → preview (errors per row) → confirm (all or nothing), through core.imports."""
     _require_admin(request)
-    form = PlanImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and request.POST.get("token"):
-        pending = request.session.get(SESSION_KEY) or {}
-        if pending.get("token") != request.POST["token"]:
-            messages.error(request, _("This preview has expired; upload the file again."))
-            return redirect("steering:plan-import")
-        fields = pending["fields"]
-        data = base64.b64decode(pending["data"])
-        try:
-            plan = excel.apply(acting_user=request.user, data=data, plan_fields=_plan_fields(fields),
-                               document_fields=_document_fields(fields))
-        except actions.ActionError as exc:
-            messages.error(request, str(exc))
-            return redirect("steering:plan-import")
-        request.session.pop(SESSION_KEY, None)
+
+    def context_of(form) -> dict:
+        return {k: (v.isoformat() if isinstance(v, datetime.date) else v)
+                for k, v in form.cleaned_data.items() if k != "file"}
+
+    def done(request, plan):
         messages.success(request, _("Plan imported: %(n)s tasks.") % {"n": plan.tasks.filter(parent=None).count()})
         return redirect("steering:plan", plan.pk)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            checked = check_upload(upload, allowed=("xlsx",))
-        except UploadError as exc:
-            form.add_error("file", str(exc))
-            return render(request, "steering/plan_import.html", context)
-        data = checked.content.read()
-        preview = excel.parse(data)
-        context["preview"] = preview
-        if not preview["errors"]:
-            token = secrets.token_urlsafe(16)
-            fields = {k: (v.isoformat() if isinstance(v, datetime.date) else v)
-                      for k, v in form.cleaned_data.items() if k != "file"}
-            request.session[SESSION_KEY] = {"token": token, "fields": fields, "data": base64.b64encode(data).decode()}
-            context["token"] = token
-    return render(request, "steering/plan_import.html", context)
 
-
-def _plan_fields(fields: dict) -> dict:
-    from .summary import province_unit
-
-    unit = province_unit()
-    if unit is None:
-        raise actions.ActionError(_("No province unit is loaded."))
-    return {"unit": unit, "title": fields["title"], "year": int(fields["year"]),
-            "start": datetime.date.fromisoformat(fields["start"]), "end": datetime.date.fromisoformat(fields["end"])}
-
-
-def _document_fields(fields: dict) -> dict:
-    return {"number": fields["doc_number"], "date": datetime.date.fromisoformat(fields["doc_date"]),
-            "issuer": fields["doc_issuer"], "kind": fields["doc_kind"], "title": fields["title"]}
+    return imports.handle(request, excel.PLAN_IMPORT, form=PlanImportForm(request.POST or None, request.FILES or None),
+                          template="steering/plan_import.html", context_of=context_of, done=done,
+                          refused_errors=(actions.ActionError,))
 
 
 # -- league table and summary ----------------------------------------------------------------------

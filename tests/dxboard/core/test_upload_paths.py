@@ -236,9 +236,9 @@ class IndexExcelForm(Previewed):
 
 class SteeringPlanImport(Previewed):
     def setup(self, request):
-        from dxboard.steering import views
+        from dxboard.steering import excel
 
-        self.session_key = views.SESSION_KEY
+        self.session_key = excel.PLAN_IMPORT.session_key
         self.client, self.url = self.login(self.personas["admin"]), "/steering/plans/import/"
 
     def data(self, upload, item):

@@ -173,3 +173,16 @@ def test_a_plan_beyond_the_row_cap_is_refused_naming_the_limit(login, personas, 
     html = _post(client, filled(GOOD)).content.decode()
     assert "confirm-import" not in html and f"Trang tính “{excel.SHEET}” có nhiều hơn 2 dòng." in html
     assert not Plan.objects.exists()
+
+
+def test_the_preview_page_shows_the_row_and_column_of_an_error(login, personas, tree, holidays):
+    """Through core.imports: a bad deadline in row 3 (column I) is shown with that row and column."""
+    client = login(personas["admin"])
+    bad_row = [*GOOD[1][:8], "31/02/2025", *GOOD[1][9:]]
+    html = client.post("/steering/plans/import/", {
+        "title": "K", "year": 2025, "start": "2025-01-01", "end": "2025-12-31", "doc_number": "1",
+        "doc_date": "2025-01-01", "doc_issuer": "UBND", "doc_kind": "plan",
+        "file": SimpleUploadedFile("kh.xlsx", filled([GOOD[0], bad_row]))}).content.decode()
+    errors = html.split('class="excel-errors"')[1].split("</table>")[0]
+    assert "<td>Nhiệm vụ · 3</td><td>I · " in errors and "31/02/2025" in errors
+    assert "confirm-import" not in html and not Plan.objects.exists() and not Task.objects.exists()
