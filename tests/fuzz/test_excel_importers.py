@@ -149,20 +149,17 @@ def test_it_registry_import(registry, personas, changes):
 
 
 # -- the KPI upload -----------------------------------------------------------------------------------
-def _kpi_read_and_store(data: bytes, name: str, officer):
-    from dxboard.kpi import actions, upload
+def _kpi_read_and_store(data: bytes, kind: str, officer):
+    from dxboard.core import imports
+    from dxboard.kpi import upload
 
-    try:
-        rows = upload.read(data, name)
-    except ValueError as exc:  # the page shows it on the file field
-        clear(exc)
-        return
-    _clean, errors = actions.validate(rows, user=officer, first_row=2)
-    for row, message in errors:
-        assert row is None or 2 <= row <= len(rows) + 1
-        clear(message)
-    if rows and not errors:
-        rolled_back(lambda: actions.store_observations(acting_user=officer, rows=rows, source="upload", first_row=2))
+    preview = upload.KPI_IMPORT.parse(data, {"kind": kind, "user": officer.pk})
+    last = len(data.splitlines()) if kind == "csv" else float("inf")
+    for problem in preview.problems:
+        assert problem.row is None or 2 <= problem.row <= last  # a row of the file, under its header
+        clear(problem.message)
+    if preview.ok:  # a file that previews clean is applied whole
+        rolled_back(lambda: imports.apply(upload.KPI_IMPORT, data, preview.context, acting_user=officer))
 
 
 @pytest.fixture
@@ -179,7 +176,7 @@ def test_kpi_upload_xlsx(tree, personas, kpi_metric, changes):
     from dxboard.kpi import upload
 
     data = typed_into(upload.template(kpi_metric, [tree["A"], tree["B"]], "2026-W02"), changes)
-    _kpi_read_and_store(data, "kpi.xlsx", personas["officer_a"])
+    _kpi_read_and_store(data, "xlsx", personas["officer_a"])
 
 
 @FUZZ
@@ -188,7 +185,7 @@ def test_kpi_upload_xlsx(tree, personas, kpi_metric, changes):
                                       "0,5", "07210", "2026-W53", "x"]), max_size=12).map("".join),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1"]))
 def test_kpi_upload_csv(tree, personas, kpi_metric, text, encoding):
-    _kpi_read_and_store(text.encode(encoding, errors="replace"), "kpi.csv", personas["officer_a"])
+    _kpi_read_and_store(text.encode(encoding, errors="replace"), "csv", personas["officer_a"])
 
 
 # -- the engine's framework (iMeta) and data (iData) workbooks ----------------------------------------

@@ -43,12 +43,13 @@ def _msg(message: str, params: dict | None = None) -> str:
 
 @dataclass
 class BatchErrors(ActionError):
-    """Row errors of a batch: [(row number, message)]. Nothing was stored."""
+    """Row errors of a batch: [(row number, message, field)] — field the key of the value at fault, "" for
+    the row as a whole. Nothing was stored."""
 
     errors: list = field(default_factory=list)
 
     def __str__(self) -> str:
-        return "; ".join(f"{n}: {m}" for n, m in self.errors[:20])
+        return "; ".join(f"{n}: {m}" for n, m, _field in self.errors[:20])
 
 
 @dataclass
@@ -65,68 +66,71 @@ class Clean:
 def _number(raw, name: str, errors: list, row: int, required: bool = True):
     if raw in (None, ""):
         if required:
-            errors.append((row, _msg(gettext_noop("“%(field)s” is missing."), {"field": name})))
+            errors.append((row, _msg(gettext_noop("“%(field)s” is missing."), {"field": name}), name))
         return None
     try:
         value = float(str(raw).replace(",", ".")) if not isinstance(raw, (int, float)) else float(raw)
     except ValueError:
         errors.append((row, _msg(gettext_noop("“%(field)s”: “%(value)s” is not a number."),
-                                 {"field": name, "value": raw})))
+                                 {"field": name, "value": raw}), name))
         return None
     if math.isnan(value) or math.isinf(value) or value < 0:
-        errors.append((row, _msg(gettext_noop("“%(field)s” must be a number, not negative."), {"field": name})))
+        errors.append((row, _msg(gettext_noop("“%(field)s” must be a number, not negative."), {"field": name}),
+                       name))
         return None
     return value
 
 
-def validate(rows: list[dict], *, allowed_metrics=None, user=None, first_row: int = 1) -> tuple[list[Clean], list]:
+def validate(rows: list[dict], *, allowed_metrics=None, user=None) -> tuple[list[Clean], list]:
     """Check every row of a batch: {metric, unit, period, numerator, denominator}. Returns the clean rows
-    and [(row number, message)]. `allowed_metrics` (codes) limits a source system; `user` limits a
-    person to the units they may add figures for."""
+    and [(row number from 1, message, field)] (field as in BatchErrors: an upload shows its column).
+    `allowed_metrics` (codes) limits a source system; `user` limits a person to the units they may add
+    figures for."""
     metric_codes = {str(r.get("metric", "")).strip() for r in rows}
     unit_codes = {str(r.get("unit", "")).strip() for r in rows}
     metrics = {m.code: m for m in Metric.objects.filter(code__in=metric_codes)}
     units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes).only("pk", "code", "kind", "name",
                                                                             "parent_id")}
     clean, errors, seen = [], [], set()
-    for i, raw in enumerate(rows, start=first_row):
+    for i, raw in enumerate(rows, start=1):
         n_errors = len(errors)
         code = str(raw.get("metric", "")).strip()
         metric = metrics.get(code)
         if metric is None:
-            errors.append((i, _msg(gettext_noop("Unknown metric “%(code)s”."), {"code": code})))
+            errors.append((i, _msg(gettext_noop("Unknown metric “%(code)s”."), {"code": code}), "metric"))
         elif allowed_metrics is not None and code not in allowed_metrics:
-            errors.append((i, _msg(gettext_noop("This source may not write metric “%(code)s”."), {"code": code})))
+            errors.append((i, _msg(gettext_noop("This source may not write metric “%(code)s”."), {"code": code}),
+                           "metric"))
         unit = units.get(str(raw.get("unit", "")).strip())
         if unit is None:
-            errors.append((i, _msg(gettext_noop("Unknown unit “%(code)s”."), {"code": raw.get("unit", "")})))
+            errors.append((i, _msg(gettext_noop("Unknown unit “%(code)s”."), {"code": raw.get("unit", "")}), "unit"))
         elif user is not None and not can(user, "add", unit, Observation):
-            errors.append((i, _msg(gettext_noop("You may not enter figures for %(unit)s."), {"unit": unit})))
+            errors.append((i, _msg(gettext_noop("You may not enter figures for %(unit)s."), {"unit": unit}), "unit"))
         period = str(raw.get("period", "")).strip().upper()
         try:
             frequency, start, end = periods.parse(period)
         except ValueError:
             errors.append((i, _msg(gettext_noop("“%(value)s” is not a period (2026-W05, 2026-03, 2026-Q1, 2026)."),
-                                   {"value": raw.get("period", "")})))
+                                   {"value": raw.get("period", "")}), "period"))
             frequency = start = end = None
         if metric is not None and frequency is not None and frequency != metric.frequency:
             errors.append((i, _msg(gettext_noop("Metric %(code)s is reported %(frequency)s, not “%(value)s”."),
                                    {"code": metric.code, "frequency": choice_label(metric, "frequency"),
-                                    "value": period})))
+                                    "value": period}), "period"))
         if metric is not None and unit is not None and metric.unit_kinds and unit.kind not in metric.unit_kinds:
             errors.append((i, _msg(gettext_noop("Metric %(code)s is not reported by a unit of kind %(kind)s."),
-                                   {"code": metric.code, "kind": choice_label(unit, "kind")})))
+                                   {"code": metric.code, "kind": choice_label(unit, "kind")}), "unit"))
         num = _number(raw.get("numerator"), "numerator", errors, i)
         is_rate = metric is not None and metric.is_rate
         den = _number(raw.get("denominator"), "denominator", errors, i, required=is_rate)
         if metric is not None and not is_rate and den is not None:
-            errors.append((i, _msg(gettext_noop("Metric %(code)s has no denominator."), {"code": code})))
+            errors.append((i, _msg(gettext_noop("Metric %(code)s has no denominator."), {"code": code}), "denominator"))
         if is_rate and num is not None and den is not None and (den == 0 or num > den):
             errors.append((i, _msg(gettext_noop(
-                "The numerator must not exceed the denominator, which must not be 0."))))
+                "The numerator must not exceed the denominator, which must not be 0.")), "numerator"))
         key = (code, getattr(unit, "pk", None), period)
         if key in seen:
-            errors.append((i, _msg(gettext_noop("The same metric, unit and period appear twice in the batch."))))
+            errors.append((i, _msg(gettext_noop("The same metric, unit and period appear twice in the batch.")), ""))
         seen.add(key)
         if len(errors) == n_errors:
             clean.append(Clean(metric, unit, period, start, end, num, den if is_rate else None))
@@ -135,7 +139,7 @@ def validate(rows: list[dict], *, allowed_metrics=None, user=None, first_row: in
 
 @transaction.atomic
 def store_observations(*, acting_user, rows: list[dict], source: str, source_system: SourceSystem | None = None,
-                       is_demo: bool = False, check_alerts: bool = True, first_row: int = 1) -> dict:
+                       is_demo: bool = False, check_alerts: bool = True) -> dict:
     """Validate then upsert a batch, all or nothing. Raises BatchErrors. Returns counts
     {created, corrected, unchanged}."""
     allowed = None
@@ -146,7 +150,7 @@ def store_observations(*, acting_user, rows: list[dict], source: str, source_sys
         allowed = set(source_system.metrics.values_list("code", flat=True))
         source = source_system.code
         user = None
-    clean, errors = validate(rows, allowed_metrics=allowed, user=user, first_row=first_row)
+    clean, errors = validate(rows, allowed_metrics=allowed, user=user)
     if errors:
         raise BatchErrors(errors)
     existing, rivals = {}, {}

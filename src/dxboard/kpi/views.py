@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dxboard.accounts.permissions import is_admin
+from dxboard.core import imports
 from dxboard.core.uploads import UploadError
 from dxboard.units.models import Unit, UnitKind
 
@@ -31,8 +32,6 @@ from .forms import (
     UploadForm,
 )
 from .models import MANUAL, UPLOAD, Alert, AlertRule, FetchLog, Metric, Observation, PullEndpoint, SourceSystem
-
-SESSION_KEY = "kpi-upload"
 
 
 @login_required
@@ -153,7 +152,7 @@ def entry(request):
                                                period=d["period"], numerator=d["numerator"],
                                                denominator=d["denominator"])
         except actions.BatchErrors as exc:
-            for _n, message in exc.errors:
+            for _n, message, _field in exc.errors:
                 form.add_error(None, message)
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
@@ -179,46 +178,41 @@ def template_xlsx(request, code):
 
 @login_required
 def upload_page(request):
-    """Step 1: read the file and show every row with its errors. Step 2 (`confirm`): store all or nothing."""
+    """Upload → preview (the problems of each row) → confirm (the file checked again, all or nothing), through
+    core.imports. Not `imports.handle`: this page also takes CSV, which the platform's upload check does not
+    read as a workbook (upload.checked_bytes)."""
     if not _visible_units(request.user, "add").exists():
         raise Http404
-    form, preview, errors = UploadForm(), None, []
-    if request.method == "POST" and "confirm" in request.POST:
-        rows = request.session.pop(SESSION_KEY, None)
-        if not rows:
-            messages.error(request, _("Nothing to import: upload the file again."))
+    importer = upload.KPI_IMPORT
+    form = UploadForm(request.POST or None, request.FILES or None)
+    page = {"form": form, "importer": importer, "metrics": Metric.objects.all()}
+    if request.method == "POST" and request.POST.get("token"):
+        staged = imports.unstage(request.session, importer, request.POST["token"])
+        if staged is None:
+            messages.error(request, _("This preview has expired; upload the file again."))
             return redirect("kpi:upload")
         try:
-            counts = actions.store_observations(acting_user=request.user, rows=rows, source="upload", first_row=2)
-        except actions.BatchErrors as exc:
-            errors = exc.errors
-        else:
-            messages.success(request, _("Saved: %(created)s new, %(corrected)s corrected, %(unchanged)s unchanged.")
-                             % counts)
-            return redirect("kpi:overview")
-    elif request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            f = form.cleaned_data["file"]
-            try:
-                data = upload.checked_bytes(f)
-                rows = upload.read(data, f.name)
-            except (UploadError, ValueError) as exc:
-                form.add_error("file", str(exc))
-            else:
-                _clean, errors = actions.validate(
-                    rows, user=None if is_admin(request.user) else request.user, first_row=2)
-                by_row: dict = {}
-                for n, message in errors:
-                    by_row.setdefault(n, []).append(message)
-                preview = [{"n": i, "row": r, "errors": by_row.get(i, [])} for i, r in enumerate(rows, start=2)]
-                if rows and not errors:
-                    request.session[SESSION_KEY] = [{k: r.get(k) for k in ("metric", "unit", "period", "numerator",
-                                                                           "denominator")} for r in rows]
-    return render(request, "kpi/upload.html", {"form": form, "preview": preview, "errors": errors,
-                                               "metrics": Metric.objects.all(),
-                                               "ok": preview is not None and not errors and bool(preview)})
-
+            counts = imports.apply(importer, *staged, acting_user=request.user)
+        except imports.ImportRefused as exc:
+            page["preview"] = exc.preview
+            return render(request, "kpi/upload.html", page)
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+            return redirect("kpi:upload")
+        messages.success(request, _("Saved: %(created)s new, %(corrected)s corrected, %(unchanged)s unchanged.")
+                         % counts)
+        return redirect("kpi:overview")
+    if request.method == "POST" and form.is_valid():
+        try:
+            data, kind = upload.checked_bytes(form.cleaned_data["file"])
+        except UploadError as exc:
+            form.add_error("file", str(exc))
+            return render(request, "kpi/upload.html", page)
+        context = {"kind": kind, "user": request.user.pk}
+        page["preview"] = preview = importer.parse(data, context)
+        if preview.ok:
+            page["token"] = imports.stage(request.session, importer, data, context)
+    return render(request, "kpi/upload.html", page)
 
 
 def _require_admin(request):

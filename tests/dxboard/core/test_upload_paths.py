@@ -260,11 +260,11 @@ class ItRegistryImport(Previewed):
 class KpiUpload(Previewed):
 
     def setup(self, request):
-        from dxboard.kpi import views
+        from dxboard.kpi import upload
         from tests.dxboard.kpi.conftest import make_metric
 
         make_metric()
-        self.session_key = views.SESSION_KEY
+        self.session_key = upload.KPI_IMPORT.session_key
         self.client, self.url = self.login(self.personas["officer_a"]), "/kpi/upload/"
 
     def data(self, upload, item):

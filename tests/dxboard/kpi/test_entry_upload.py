@@ -67,15 +67,15 @@ def test_upload_csv_preview_shows_row_errors_and_stores_nothing(tree, personas, 
     f.name = "figures.csv"
     response = client.post("/kpi/upload/", {"file": f})
     body = response.content.decode()
-    assert response.status_code == 200 and "kpi-preview" in body
+    assert response.status_code == 200 and "excel-errors" in body
     assert "Tử số không được lớn hơn mẫu số" in body and "numerator must not exceed" not in body
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     f = _csv([["T_RATE", tree["B"].code, "2026-W05", 12, 10]])
     f.name = "figures.csv"
     english = client.post("/kpi/upload/", {"file": f}).content.decode()
     assert "numerator must not exceed" in english and "Tử số không được" not in english
-    assert 'name="confirm"' not in body
-    assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302  # nothing pending: back to the form
+    assert 'name="token"' not in body
+    assert client.post("/kpi/upload/", {"token": "guessed"}).status_code == 302  # nothing pending: back to the form
     assert not Observation.objects.exists()
 
 
@@ -93,8 +93,8 @@ def test_upload_xlsx_from_the_template(tree, personas, metric, login):
     out.seek(0)
     out.name = "figures.xlsx"
     response = client.post("/kpi/upload/", {"file": out})
-    assert 'name="confirm"' in response.content.decode()
-    assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302
+    assert 'name="token"' in response.content.decode()
+    assert client.post("/kpi/upload/", {"token": response.context["token"]}).status_code == 302
     o = Observation.objects.get()
     assert (o.unit, o.numerator, o.denominator, o.source) == (tree["A"], 30, 40, "upload")
 
@@ -111,7 +111,7 @@ def test_an_officer_cannot_upload_for_another_unit(tree, personas, metric, login
     out.seek(0)
     out.name = "x.xlsx"
     body = client.post("/kpi/upload/", {"file": out}).content.decode()
-    assert 'name="confirm"' not in body and "Phường Kinh Bắc" in body
+    assert 'name="token"' not in body and "Phường Kinh Bắc" in body
     with pytest.raises(actions.BatchErrors):
         actions.store_observations(acting_user=personas["officer_a"], source="upload", rows=[
             {"metric": "T_RATE", "unit": tree["B"].code, "period": "2026-W05", "numerator": 1, "denominator": 2}])
@@ -136,9 +136,9 @@ def _post(client, data):
 def test_a_workbook_stating_a1_xfd20000_previews_only_its_rows(tree, personas, metric, login):
     client = login(personas["officer_a"])
     response = _post(client, huge_dimension(_filled_template(client, metric)))
-    assert response.status_code == 200 and 'name="confirm"' in response.content.decode()
-    assert [p["n"] for p in response.context["preview"]] == [2]
-    assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302
+    assert response.status_code == 200 and 'name="token"' in response.content.decode()
+    assert [r["row"] for r in response.context["preview"].changes] == [2]
+    assert client.post("/kpi/upload/", {"token": response.context["token"]}).status_code == 302
     assert Observation.objects.get().numerator == 30
 
 
@@ -146,9 +146,9 @@ def test_a_damaged_sheet_is_a_clear_error_on_the_page_and_nothing_is_stored(tree
     client = login(personas["officer_a"])
     response = _post(client, damaged_sheet(_filled_template(client, metric)))
     body = response.content.decode()
-    assert response.status_code == 200 and 'name="confirm"' not in body
+    assert response.status_code == 200 and 'name="token"' not in body
     assert "Không đọc được tệp dưới dạng bảng tính Excel: nội dung một trang tính bị hỏng." in body
-    assert client.post("/kpi/upload/", {"confirm": "1"}).status_code == 302
+    assert client.post("/kpi/upload/", {"token": "guessed"}).status_code == 302
     assert not Observation.objects.exists()
 
 
@@ -157,6 +157,53 @@ def test_a_workbook_beyond_the_row_cap_is_refused_naming_the_limit(tree, persona
     settings.IMPORT_MAX_ROWS = 1
     response = _post(client, _filled_template(client, metric))
     body = response.content.decode()
-    assert response.status_code == 200 and 'name="confirm"' not in body
+    assert response.status_code == 200 and 'name="token"' not in body
     assert f"Trang tính “{metric.code}” có nhiều hơn 1 dòng." in body
     assert not Observation.objects.exists()
+
+
+# -- the import pipeline (core.imports): row and column, the file checked again on confirm -------------------
+def test_a_wrong_value_shows_its_row_and_column_on_the_preview_and_writes_nothing(tree, personas, metric, login):
+    client = login(personas["admin"])
+    f = io.BytesIO(("metric;unit;period;numerator;denominator\n"
+                    f"T_RATE;{tree['A'].code};2026-W05;9;10\n"
+                    ";;;;\n"  # a blank row still counts in the file's numbering
+                    f"T_RATE;{tree['B'].code};2026-W05;nine;10\n").encode())
+    f.name = "figures.csv"
+    response = client.post("/kpi/upload/", {"file": f})
+    assert [(p.row, p.column, p.field) for p in response.context["preview"].problems] == [(4, "D", "numerator")]
+    body = response.content.decode()
+    assert "<td>4</td><td>D · numerator</td>" in body and "“nine” không phải là số" in body
+    assert 'name="token"' not in body
+    assert not Observation.objects.exists()
+
+
+def test_confirm_checks_the_file_again(tree, personas, metric, login):
+    """Between preview and confirm the officer lost unit A: the staged file is refused, nothing written."""
+    from dxboard.accounts.models import Membership, Role
+
+    client = login(personas["officer_a"])
+    response = _post(client, _filled_template(client, metric))
+    token = response.context["token"]
+    Membership.objects.filter(user=personas["officer_a"]).delete()
+    Membership.objects.create(user=personas["officer_a"], unit=tree["B"], role=Role.OFFICER)
+    refused = client.post("/kpi/upload/", {"token": token})
+    assert refused.status_code == 200
+    assert [(p.row, p.column) for p in refused.context["preview"].problems] == [(2, "B")]
+    assert not Observation.objects.exists() and not AuditEntry.objects.filter(action="kpi.observations.store").exists()
+
+
+def test_an_upload_corrects_a_figure_with_its_audit_row(tree, personas, metric, login):
+    client = login(personas["officer_a"])
+    for numerator in (30, 35):
+        wb = load_workbook(io.BytesIO(client.get(f"/kpi/metrics/{metric.code}/template.xlsx").content))
+        wb.active["D2"], wb.active["E2"], wb.active["F2"] = "2026-W05", numerator, 40
+        out = io.BytesIO()
+        wb.save(out)
+        response = _post(client, out.getvalue())
+        assert client.post("/kpi/upload/", {"token": response.context["token"]}).status_code == 302
+    old, new = Observation.objects.order_by("pk")
+    assert (old.is_current, old.numerator, new.is_current, new.numerator) == (False, 30, True, 35)
+    assert Observation.objects.get(pk=old.pk).superseded_by == new
+    entry = AuditEntry.objects.filter(action="kpi.observations.store").latest("pk")
+    assert entry.after["corrected"] == 1 and entry.actor == personas["officer_a"]

@@ -97,7 +97,7 @@ class PushView(generics.ListAPIView):
         except actions.BatchErrors as exc:
             allowed = set(system.metrics.values_list("code", flat=True))
             forbidden = sorted({str(r.get("metric", "")) for r in rows} - allowed)
-            body = {"stored": 0, "errors": [{"row": n, "error": m} for n, m in exc.errors[:500]]}
+            body = {"stored": 0, "errors": [{"row": n, "error": m} for n, m, _field in exc.errors[:500]]}
             if forbidden:
                 body["forbidden_metrics"] = forbidden
                 return Response(body, status=status.HTTP_403_FORBIDDEN)
