@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from dxboard.accounts.permissions import is_admin
 from dxboard.core import imports
 from dxboard.core.i18n import Message
-from dxboard.core.sheets import SheetError, read_rows
+from dxboard.core.sheets import read_rows
 from dxboard.core.spreadsheets import append
 from dxboard.core.uploads import check_text_upload, check_upload
 
@@ -80,16 +80,18 @@ class KpiImporter(imports.Importer):
     def parse(self, data: bytes, context: dict) -> imports.Preview:
         try:
             records = _records(data, context["kind"])
-        except (SheetError, ValueError) as exc:
-            return imports.Preview(problems=[imports.Problem(getattr(exc, "message", None) or exc.args[0])],
-                                   context=context)
+        except ValueError as exc:  # SheetError too: the whole file, in the reader's language
+            return imports.Preview(problems=[imports.Problem(exc.args[0])], context=context)
         header = [str(h if h is not None else "").strip() for h in (records[0] if records else ())]
-        where = {h.lower(): (get_column_letter(i), h) for i, h in reversed(list(enumerate(header, 1))) if h}
+        columns: dict[str, int] = {}  # a field's column: the first headed with its name (other columns ignored)
+        for i, heading in enumerate(header):
+            if heading.lower() in FIELDS:
+                columns.setdefault(heading.lower(), i)
         rows, numbers = [], []
-        for number, record in enumerate(records[1:], start=2):
+        for number, record in enumerate(records[1:], start=2):  # numbered as the file numbers its rows
             if not any(v not in (None, "") for v in record):
                 continue
-            row = {k.lower(): v for k, v in zip(header, record, strict=False) if k.lower() in FIELDS}
+            row = {k: record[i] if i < len(record) else None for k, i in columns.items()}
             for k in ("metric", "unit", "period"):
                 if row.get(k) is not None:
                     row[k] = str(row[k]).strip()
@@ -105,8 +107,9 @@ class KpiImporter(imports.Importer):
         _clean, errors = actions.validate(rows, user=None if is_admin(user) else user)
         problems = []
         for i, message, key in errors:
-            letter, heading = where.get(key, ("", ""))
-            problems.append(imports.Problem(message, numbers[i - 1], letter, heading))
+            at = columns.get(key)
+            problems.append(imports.Problem(message, numbers[i - 1], "" if at is None else get_column_letter(at + 1),
+                                            "" if at is None else header[at]))
         changes = [{"row": n, **r} for n, r in zip(numbers, rows, strict=True)]
         return imports.Preview(problems=problems, changes=changes, context=context)
 

@@ -194,7 +194,7 @@ def upload_page(request):
         try:
             counts = imports.apply(importer, *staged, acting_user=request.user)
         except imports.ImportRefused as exc:
-            page["preview"] = exc.preview
+            page.update(preview=exc.preview, form=UploadForm())  # a new upload, not a form missing its file
             return render(request, "kpi/upload.html", page)
         except actions.ActionError as exc:
             messages.error(request, str(exc))
