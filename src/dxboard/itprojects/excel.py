@@ -157,6 +157,8 @@ def _problem(row, key: str, message, params: dict | None = None) -> imports.Prob
     if isinstance(message, str):
         message = Message(message, params)
     return imports.Problem(message, row, LETTER.get(key, ""), HEADER.get(key, ""), SHEET)
+
+
 def _value(raw, kind, choices, units: dict):
     """Read one cell; raises ValueError with a Message."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
