@@ -134,16 +134,18 @@ def registry(tree):
 @given(changes=edits(6, 30))
 @example(changes=[])  # the file as handed out
 def test_it_registry_import(registry, personas, changes):
+    from dxboard.core import imports
     from dxboard.itprojects import actions, excel
     from dxboard.itprojects.models import System
 
     data = typed_into(excel.export_workbook(System.objects.all()), changes, excel.SHEET)
-    preview = excel.parse(personas["officer_a"], data)
-    for error in preview.errors:
-        clear(error.message)
+    importer = excel.RegistryImporter(personas["officer_a"])
+    preview = importer.parse(data, {})
+    for problem in preview.problems:
+        clear(problem.message)
     if preview.ok and preview.changes:
         try:
-            rolled_back(lambda: excel.apply(preview, acting_user=personas["officer_a"]))
+            rolled_back(lambda: imports.apply(importer, data, {}, acting_user=personas["officer_a"]))
         except actions.ActionError as exc:
             clear(exc)
 

@@ -53,9 +53,11 @@ class ImportRefused(Exception):
 
 
 class Importer:
-    """One app's import: `key` names its staging slot, `changes_template` shows its preview's changes."""
+    """One app's import: `key` names its staging slot, `changes_template` shows its preview's changes,
+    `max_bytes` is its own upload cap (None: UPLOAD_MAX_BYTES)."""
     key = ""
     changes_template = ""
+    max_bytes: int | None = None
 
     def parse(self, data: bytes, context: dict) -> Preview:
         raise NotImplementedError
@@ -119,7 +121,8 @@ def handle(request, importer: Importer, *, form, template: str, context_of, done
         return done(request, result)
     if request.method == "POST" and form.is_valid():
         try:
-            data = check_upload(form.cleaned_data["file"], allowed=("xlsx",)).content.read()
+            data = check_upload(form.cleaned_data["file"], allowed=("xlsx",),
+                                max_bytes=importer.max_bytes).content.read()
         except UploadError as exc:
             form.add_error("file", str(exc))
             return render(request, template, page)

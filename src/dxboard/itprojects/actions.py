@@ -34,15 +34,20 @@ REVIEW_FIELDS = [f for f, _l in CRITERIA] + ["findings", "verdict", "merge_with"
 
 
 class ActionError(ValueError):
-    """A refused action, with a message in the language of whoever reads it."""
+    """A refused action, with a message in the language of whoever reads it; `field` names the System field
+    a rule is about, so the Excel import can point at its column."""
+
+    def __init__(self, message, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 class NotAllowed(ActionError, PermissionError):
     pass
 
 
-def _refuse(message: str, params: dict | None = None, cls=ActionError):
-    return cls(Message(message, params))
+def _refuse(message: str, params: dict | None = None, cls=ActionError, field: str = ""):
+    return cls(Message(message, params), field)
 
 
 def _require(user, action: str, unit, model=System) -> None:
@@ -63,11 +68,11 @@ def check_system(system: System) -> None:
     """Rules a system must keep, whatever the way in (form, Excel, API). Raises ActionError."""
     if system.budget_disbursed is not None and system.budget_approved is not None \
             and system.budget_disbursed > system.budget_approved:
-        raise _refuse(gettext_noop("The disbursed amount cannot exceed the approved budget."))
+        raise _refuse(gettext_noop("The disbursed amount cannot exceed the approved budget."), field="budget_disbursed")
     if system.security_status == "approved" and system.security_level is None:
-        raise _refuse(gettext_noop("An approved security level needs the level (1–5)."))
+        raise _refuse(gettext_noop("An approved security level needs the level (1–5)."), field="security_level")
     if system.retired_on and system.go_live and system.retired_on < system.go_live:
-        raise _refuse(gettext_noop("A system cannot be retired before it went live."))
+        raise _refuse(gettext_noop("A system cannot be retired before it went live."), field="retired_on")
     if system.operator_id and system.operator_id == system.owner_id:
         system.operator = None
 

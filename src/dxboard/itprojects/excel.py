@@ -1,10 +1,11 @@
 """The registry in Excel: export the systems a person may see; import a filled-in copy.
 
 `export_workbook()` writes one row per system (row 1 headers in the reader's language, row 2 the field
-keys the import reads, data from row 3) and a sheet of allowed values. `parse()` checks every row of an
-uploaded copy without writing anything (a `Preview` of creations and changes, or errors naming row and
-column); `apply()` writes all rows through the actions in one transaction, so a file applies whole or
-not at all. A row whose code names a system the person may not change is an error, never a write.
+keys the import reads, data from row 3) and a sheet of allowed values. `RegistryImporter` plugs the
+import into core.imports: its `parse` checks every row of an uploaded copy without writing anything (a
+preview of creations and changes, or problems naming row and column), its `apply` writes all rows through
+the actions, in the pipeline's one transaction, so a file applies whole or not at all. A row whose code
+names a system the person may not change is a problem, never a write.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_noop
@@ -24,6 +24,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dxboard.accounts.permissions import can
+from dxboard.core import imports
 from dxboard.core.i18n import Message
 from dxboard.core.sheets import SheetError, read_sheets
 from dxboard.core.spreadsheets import append, put
@@ -91,10 +92,6 @@ HEADER = {c[0]: spoken(c[1], c[2]) for c in COLUMNS}
 CODE_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
-class ImportError_(actions.ActionError):
-    pass
-
-
 # -- export -----------------------------------------------------------------------------------------
 def _cell(system: System, key: str, kind: str):
     value = getattr(system, key)
@@ -136,15 +133,7 @@ def export_workbook(systems) -> bytes:
     return out.getvalue()
 
 
-# -- import -----------------------------------------------------------------------------------------
-@dataclasses.dataclass
-class RowError:
-    row: int | None
-    letter: str
-    header: str
-    message: str
-
-
+# -- import (through core.imports) -------------------------------------------------------------------
 @dataclasses.dataclass
 class Change:
     row: int
@@ -159,18 +148,15 @@ class Change:
 
 
 @dataclasses.dataclass
-class Preview:
-    changes: list[Change] = dataclasses.field(default_factory=list)
-    errors: list[RowError] = dataclasses.field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+class RegistryPreview(imports.Preview):
+    unchanged: int = 0  # rows of the file that match the registry already
 
 
-def _err(preview: Preview, row, key, message, params=None) -> None:
-    preview.errors.append(RowError(row, LETTER.get(key, ""), HEADER.get(key, ""), Message(message, params)))
+def _problem(row, key: str, message, params: dict | None = None) -> imports.Problem:
+    """A problem at a row and column of the sheet; `message` a gettext_noop text (with `params`) or a Message."""
+    if isinstance(message, str):
+        message = Message(message, params)
+    return imports.Problem(message, row, LETTER.get(key, ""), HEADER.get(key, ""), SHEET)
 
 
 def _value(raw, kind, choices, units: dict):
@@ -235,24 +221,52 @@ def _blank(key: str, kind: str):
     return "" if kind in (TEXT, CHOICE) else None
 
 
-def parse(user, data: bytes) -> Preview:
-    preview = Preview()
+class RegistryImporter(imports.Importer):
+    """The registry rows of one person's file: a row may create or change only systems of that person's units.
+    Made per request for the person importing; the context is empty."""
+    key = "itprojects-registry"
+    changes_template = "itprojects/_import_changes.html"
+    max_bytes = UPLOAD_MAX_BYTES
+
+    def __init__(self, user):
+        self.user = user
+
+    def parse(self, data: bytes, context: dict) -> RegistryPreview:
+        preview = RegistryPreview(context=context)
+        _check(self.user, data, preview)
+        return preview
+
+    def apply(self, preview: RegistryPreview, acting_user) -> int:
+        """Write every change of a checked preview; core.imports runs it in one transaction."""
+        for change in preview.changes:
+            if change.is_new:
+                actions.create_system(acting_user=acting_user, **change.fields)
+            else:
+                actions.update_system(acting_user=acting_user, system=change.system, **change.fields)
+        return len(preview.changes)
+
+
+def _check(user, data: bytes, preview: RegistryPreview) -> None:
+    """Every problem of the file into `preview.problems`; the rows without one into `preview.changes` (or its
+    `unchanged` count)."""
+    problems = preview.problems
     try:
         sheets = read_sheets(data, only=(SHEET,))
     except SheetError as exc:
-        preview.errors.append(RowError(None, "", "", exc.message))
-        return preview
+        problems.append(imports.Problem(exc.message))
+        return
     if SHEET not in sheets:
-        _err(preview, None, "", gettext_noop("The workbook has no sheet “%(sheet)s”: use the exported file."),
-             {"sheet": SHEET})
-        return preview
+        problems.append(_problem(None, "", gettext_noop(
+            "The workbook has no sheet “%(sheet)s”: use the exported file."), {"sheet": SHEET}))
+        return
     rows = sheets[SHEET]
     if len(rows) < 2 or [str(c).strip() if c else "" for c in rows[1][:len(KEYS)]] != KEYS:
-        _err(preview, 2, "", gettext_noop("Row 2 must hold the column keys of the exported file, unchanged."))
-        return preview
+        problems.append(_problem(2, "", gettext_noop(
+            "Row 2 must hold the column keys of the exported file, unchanged.")))
+        return
     if len(rows) > MAX_ROWS + 2:
-        _err(preview, None, "", gettext_noop("The file has more than %(n)s rows."), {"n": MAX_ROWS})
-        return preview
+        problems.append(_problem(None, "", gettext_noop("The file has more than %(n)s rows."), {"n": MAX_ROWS}))
+        return
     units = {u.code: u for u in Unit.objects.all()}
     existing = {s.code: s for s in System.objects.select_related("owner", "operator", "origin")}
     changeable = set(System.objects.restrict(user, "change").values_list("pk", flat=True))
@@ -267,12 +281,12 @@ def parse(user, data: bytes) -> Preview:
             try:
                 value = _value(cells[key], kind, choices, units)
             except ValueError as exc:
-                preview.errors.append(RowError(r, LETTER[key], HEADER[key], str(exc)))
+                problems.append(_problem(r, key, exc.args[0]))
                 row_ok = False
                 continue
             if value is None:
                 if required:
-                    _err(preview, r, key, gettext_noop("This cell is required."))
+                    problems.append(_problem(r, key, gettext_noop("This cell is required.")))
                     row_ok = False
                     continue
                 value = _blank(key, kind)
@@ -281,25 +295,28 @@ def parse(user, data: bytes) -> Preview:
             continue
         code = fields["code"]
         if not CODE_RE.match(code):
-            _err(preview, r, "code", gettext_noop("A code uses letters, digits, - and _ only."))
+            problems.append(_problem(r, "code", gettext_noop("A code uses letters, digits, - and _ only.")))
             continue
         if code in seen:
-            _err(preview, r, "code", gettext_noop("The code “%(code)s” appears twice in the file."), {"code": code})
+            problems.append(_problem(r, "code", gettext_noop("The code “%(code)s” appears twice in the file."),
+                                     {"code": code}))
             continue
         seen.add(code)
         system = existing.get(code)
         if system is not None and system.pk not in changeable:
-            _err(preview, r, "code", gettext_noop("You may not change the system “%(code)s”."), {"code": code})
+            problems.append(_problem(r, "code", gettext_noop("You may not change the system “%(code)s”."),
+                                     {"code": code}))
             continue
         owner = fields["owner"]
         if (system is None or owner.pk != system.owner_id) and not can(user, "add", owner, System):
-            _err(preview, r, "owner", gettext_noop("You may not register systems for %(unit)s."), {"unit": owner})
+            problems.append(_problem(r, "owner", gettext_noop("You may not register systems for %(unit)s."),
+                                     {"unit": owner}))
             continue
         probe = System(**{**(snapshot_fields(system) if system else {}), **fields})
         try:
             actions.check_system(probe)
         except actions.ActionError as exc:
-            preview.errors.append(RowError(r, "", "", str(exc)))
+            problems.append(_problem(r, exc.field, exc.args[0]))
             continue
         if system is None:
             preview.changes.append(Change(r, code, None, fields, [(HEADER[k], None, v) for k, v in fields.items()
@@ -312,7 +329,6 @@ def parse(user, data: bytes) -> Preview:
             preview.changes.append(Change(r, code, system, changed, diffs))
         else:
             preview.unchanged += 1
-    return preview
 
 
 def snapshot_fields(system: System) -> dict:
@@ -333,17 +349,3 @@ def _shown(value):
     if value in ("", None):
         return None
     return str(value)
-
-
-@transaction.atomic
-def apply(preview: Preview, *, acting_user) -> int:
-    """Write every change of a checked preview; any refusal undoes the whole file."""
-    if not preview.ok:
-        raise ImportError_(Message(gettext_noop("The file has errors; nothing was applied.")))
-    for change in preview.changes:
-        if change.is_new:
-            actions.create_system(acting_user=acting_user, **change.fields)
-        else:
-            actions.update_system(acting_user=acting_user, system=change.system, **change.fields)
-    return len(preview.changes)
-

@@ -78,4 +78,5 @@ class CampaignForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Registry workbook (.xlsx)"))
+    file = forms.FileField(label=_("Registry workbook (.xlsx)"),
+                           error_messages={"required": _("Choose the registry workbook (.xlsx).")})

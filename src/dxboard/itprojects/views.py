@@ -1,9 +1,7 @@
 """Pages of the IT registry. Thin: they ask `restrict()` what the person may see, call actions, render.
 Another unit's system, data set, link or review is a 404 on every page and action."""
 
-import base64
 import datetime
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dxboard.accounts.permissions import EVERYTHING, is_admin, scope
-from dxboard.core.uploads import UploadError, check_upload
+from dxboard.core import imports
 
 from . import actions, duplicates, excel, graph, portfolio
 from .filtersets import SystemFilterSet
 from .forms import CampaignForm, DataSetForm, ImportForm, LinkForm, ReviewForm, SystemForm, UsageForm
 from .models import DataSet, Link, Review, ReviewCampaign, System
-
-SESSION_KEY = "itprojects-excel-upload"
 
 
 def _system(request, pk: int, action: str = "view") -> System:
@@ -193,55 +189,25 @@ def export_xlsx(request):
     return _attachment(excel.export_workbook(systems), f"he-thong-cntt-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _import_page(request, status=200, **context):
-    return render(request, "itprojects/import.html", {"form": ImportForm(), **context}, status=status)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_xlsx(request):
-    """GET: the upload form. POST: check the file and show the preview; nothing is written."""
+    """Upload → preview (problems per row and column) → confirm (all or nothing), through core.imports. The
+    confirm may also come to `import-apply`, the address it had before the shared pipeline."""
     if not _may_add(request.user):
         raise Http404
-    if request.method == "GET":
-        return _import_page(request)
-    upload = request.FILES.get("file")
-    if upload is None:
-        return _import_page(request, 400, upload_error=_("Choose the registry workbook (.xlsx)."))
-    try:
-        checked = check_upload(upload, allowed=("xlsx",), max_bytes=excel.UPLOAD_MAX_BYTES)
-    except UploadError as exc:
-        return _import_page(request, 400, upload_error=str(exc))
-    data = checked.content.read()
-    preview = excel.parse(request.user, data)
-    token = ""
-    if preview.ok and preview.changes:
-        token = secrets.token_urlsafe(24)
-        request.session[SESSION_KEY] = {"token": token, "name": checked.original_name,
-                                        "data": base64.b64encode(data).decode("ascii")}
-    else:
-        request.session.pop(SESSION_KEY, None)
-    return _import_page(request, preview=preview, token=token, file_name=checked.original_name)
 
+    def done(request, saved):
+        messages.success(request, _("%(n)s rows of the file were saved.") % {"n": saved})
+        return redirect("itprojects:systems")
 
-@login_required
-@require_POST
-def import_apply(request):
-    if not _may_add(request.user):
-        raise Http404
-    stored = request.session.get(SESSION_KEY) or {}
-    token = request.POST.get("token", "")
-    if not token or not secrets.compare_digest(str(stored.get("token", "")), token):
-        messages.error(request, _("No checked file is waiting to be applied. Upload it again."))
-        return redirect("itprojects:import")
-    request.session.pop(SESSION_KEY, None)
-    preview = excel.parse(request.user, base64.b64decode(stored["data"]))
-    try:
-        saved = excel.apply(preview, acting_user=request.user)
-    except actions.ActionError as exc:
-        return _import_page(request, 409, preview=preview, file_name=stored.get("name", ""), apply_error=str(exc))
-    messages.success(request, _("%(n)s rows of the file were saved.") % {"n": saved})
-    return redirect("itprojects:systems")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    response = imports.handle(request, excel.RegistryImporter(request.user), form=form,
+                              template="itprojects/import.html", context_of=lambda form: {}, done=done,
+                              refused_errors=(actions.ActionError,))
+    if request.method == "POST" and not request.POST.get("token") and form.errors:
+        response.status_code = 400  # no file, or one the upload check refused: nothing was read
+    return response
 
 
 # -- portfolio ----------------------------------------------------------------------------------------

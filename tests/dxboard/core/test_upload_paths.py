@@ -248,9 +248,9 @@ class SteeringPlanImport(Previewed):
 
 class ItRegistryImport(Previewed):
     def setup(self, request):
-        from dxboard.itprojects import views
+        from dxboard.itprojects import excel
 
-        self.session_key = views.SESSION_KEY
+        self.session_key = excel.RegistryImporter(None).session_key
         self.client, self.url = self.login(self.personas["officer_a"]), "/itprojects/import/"
 
     def data(self, upload, item):
@@ -405,7 +405,7 @@ def test_the_upload_corpus_on_every_upload_path(request, where, tree, personas, 
         if item == "limit-plus-one":
             settings.UPLOAD_MAX_BYTES = LIMIT
             monkeypatch.setattr(index_excel, "UPLOAD_MAX_BYTES", LIMIT)
-            monkeypatch.setattr(it_excel, "UPLOAD_MAX_BYTES", LIMIT)
+            monkeypatch.setattr(it_excel.RegistryImporter, "max_bytes", LIMIT)
         path.next_item()
         reason = try_item(path, item, media)
         if reason:

@@ -90,6 +90,43 @@ def test_one_bad_row_means_nothing_is_applied(login, personas, systems):
     assert System.objects.get(code="sys-a").name != "Tên mới" and not System.objects.filter(code="bad").exists()
 
 
+def test_a_bad_cell_is_shown_at_its_row_and_column_on_the_preview_and_nothing_is_written(login, personas, systems):
+    client = login(personas["officer_a"])
+    wb = _workbook(client)
+    ws = wb[excel.SHEET]
+    ws.cell(row=3, column=_col("name"), value="Tên mới")
+    ws.cell(row=3, column=_col("security_level"), value="ba")  # not a whole number, at row 3
+    response = _upload(client, wb)
+    page = response.content.decode()
+    assert response.status_code == 200 and "token" not in response.context
+    letter = excel.LETTER["security_level"]
+    assert f"<td>{excel.SHEET} · 3</td><td>{letter} · Cấp độ ATTT</td><td>Hãy nhập số nguyên.</td>" in page
+    assert System.objects.get(code="sys-a").name != "Tên mới"
+
+
+def test_the_confirm_checks_the_file_again_against_the_registry(login, personas, systems, tree):
+    """Between preview and confirm another unit registers the code the file creates: the confirm refuses the
+    file at that row, shows why, and writes none of it."""
+    from tests.dxboard.itprojects.conftest import make_system
+
+    client = login(personas["officer_a"])
+    wb = _workbook(client)
+    ws = wb[excel.SHEET]
+    ws.cell(row=3, column=_col("name"), value="Đổi tên")
+    new = [None] * len(excel.KEYS)
+    for key, value in {"code": "new-a", "name": "Hệ thống mới", "owner": "07210", "domain": "health"}.items():
+        new[excel.KEYS.index(key)] = value
+    ws.append(new)
+    html = _upload(client, wb).content.decode()
+    make_system(tree["B"], "new-a")
+    response = client.post("/itprojects/import/", {"token": _token(html)})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'name="token"' not in page
+    assert f"<td>{excel.SHEET} · 4</td><td>{excel.LETTER['code']} · Mã hệ thống</td>" in page
+    assert "Bạn không được sửa hệ thống “new-a”." in page
+    assert System.objects.get(code="sys-a").name != "Đổi tên" and System.objects.get(code="new-a").owner == tree["B"]
+
+
 def test_rows_of_another_unit_are_refused(login, personas, systems):
     client = login(personas["officer_a"])
     wb = _workbook(client)
@@ -164,7 +201,7 @@ def test_a_damaged_sheet_is_a_clear_error_on_the_page_and_nothing_is_stored(logi
     wb = _workbook(client)
     wb[excel.SHEET].cell(row=3, column=_col("monthly_active_users"), value=321)
     response = _post(client, damaged_sheet(_saved(wb), excel.SHEET))
-    assert response.status_code == 200 and not response.context["token"]
+    assert response.status_code == 200 and "token" not in response.context
     assert "Không đọc được tệp dưới dạng bảng tính Excel: nội dung một trang tính bị hỏng." in \
         response.content.decode()
     assert System.objects.get(code="sys-a").monthly_active_users is None
@@ -176,6 +213,6 @@ def test_a_workbook_beyond_the_row_cap_is_refused_naming_the_limit(login, person
     wb = _workbook(client)
     wb[excel.SHEET].cell(row=3, column=_col("monthly_active_users"), value=321)
     response = _post(client, _saved(wb))
-    assert response.status_code == 200 and not response.context["token"]
+    assert response.status_code == 200 and "token" not in response.context
     assert f"Trang tính “{excel.SHEET}” có nhiều hơn 2 dòng." in response.content.decode()
     assert System.objects.get(code="sys-a").monthly_active_users is None
