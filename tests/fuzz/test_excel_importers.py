@@ -80,12 +80,12 @@ def test_self_assessment_form(sub_a, personas, changes):
     from dxboard.index import actions, excel
 
     data = typed_into(excel.form_workbook(sub_a), changes, excel.FORM_SHEET)
-    preview = excel.parse_form(sub_a, data)
-    for error in preview.errors:
-        clear(error.text)
+    preview = excel.FORM_IMPORT.parse(data, {"submission": sub_a.pk, "name": "form.xlsx"})
+    for problem in preview.problems:
+        clear(problem.message)
     if preview.ok and preview.changes:
         try:
-            rolled_back(lambda: excel.apply_form(preview, acting_user=personas["officer_a"]))
+            rolled_back(lambda: excel.FORM_IMPORT.apply(preview, acting_user=personas["officer_a"]))
         except actions.ActionError as exc:
             clear(exc)
 

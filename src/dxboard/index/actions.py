@@ -122,6 +122,11 @@ def open_campaign(*, acting_user, campaign: Campaign) -> int:
 
 
 # -- self-assessment -------------------------------------------------------------------------------
+# the number fields as a refusal names them to people (the keys are ours, not theirs)
+NUMBER_FIELDS = {"value": gettext_noop("value"), "numerator": gettext_noop("numerator"),
+                 "denominator": gettext_noop("denominator")}
+
+
 def clean_inputs(indicator: Indicator, fields: dict) -> dict:
     """Check the inputs an indicator's rule needs; raise with the field named. Used by the form, the
     review, appeals and the Excel upload (which calls it per column to name the cell at fault)."""
@@ -136,10 +141,10 @@ def clean_inputs(indicator: Indicator, fields: dict) -> dict:
             out[key] = float(str(val).replace(",", "."))
         except ValueError as exc:
             raise _refuse(gettext_noop("%(code)s, field “%(field)s”: “%(value)s” is not a number."),
-                          {"code": indicator.code, "field": key, "value": val}) from exc
+                          {"code": indicator.code, "field": Message(NUMBER_FIELDS[key]), "value": val}) from exc
         if out[key] < 0:
             raise _refuse(gettext_noop("%(code)s, field “%(field)s”: must not be negative."),
-                          {"code": indicator.code, "field": key})
+                          {"code": indicator.code, "field": Message(NUMBER_FIELDS[key])})
     if "choice" in fields:
         choice = (fields.get("choice") or "").strip()
         choices = [c for c, _p in rule.get("choices", [])]

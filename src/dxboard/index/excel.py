@@ -1,12 +1,13 @@
 """The self-assessment form as an Excel workbook, and XLSX exports of results and inputs.
 
 Round trip: `form_workbook()` writes a template with the unit's answers and a hidden version per
-answer; `parse_form()` reads an uploaded copy back and checks every row without writing anything
-(a `Preview`); `apply_form()` saves the changed rows through `actions.save_answer` in one
-transaction, so a file applies whole or not at all. The version column is optimistic locking carried
-through the file: a row someone else changed since the download is a conflict, never overwritten.
+answer; `FORM_IMPORT` (a core.imports importer) reads an uploaded copy back and checks every row
+without writing anything (`parse_form()`, a `FormPreview`), then saves the changed rows through
+`actions.save_answer` in one transaction, so a file applies whole or not at all. The version column
+is optimistic locking carried through the file: a row someone else changed since the download is a
+conflict, never overwritten.
 
-Sheet texts are written in Vietnamese then English; errors are `Message()` and name row and column.
+Sheet texts are written in Vietnamese then English; problems are `Message()`s placed by row and column.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dxboard.core import imports
 from dxboard.core.i18n import Message, choice_label
 from dxboard.core.sheets import SheetError, read_sheets
 from dxboard.core.spreadsheets import put
@@ -110,10 +112,6 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF4C2")
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-class FormError(actions.ActionError):
-    """The uploaded file cannot be applied (a Message)."""
 
 
 # -- small helpers --------------------------------------------------------------------------------
@@ -288,34 +286,13 @@ def form_workbook(submission: Submission) -> bytes:
 
 # -- reading it back ------------------------------------------------------------------------------
 AT_ROW = gettext_noop("Row %(row)s")
-AT_CELL = gettext_noop("Row %(row)s, column %(column)s")
 
 
-@dataclasses.dataclass
-class RowError:
-    row: int | None
-    column: str  # the key in COLUMNS, or "" for the whole file
-    message: str  # a Message, without the place
-
-    @property
-    def letter(self) -> str:
-        return LETTER.get(self.column, "")
-
-    @property
-    def header(self) -> str:
-        return HEADERS.get(self.column, "")
-
-    @property
-    def text(self) -> str:
-        """The message with its place: "Dòng 4, cột H / Row 4, column H: …"."""
-        if self.row is None:
-            return self.message
-        if not self.letter:
-            return f"{Message(AT_ROW, {'row': self.row})}: {self.message}"
-        return f"{Message(AT_CELL, {'row': self.row, 'column': self.letter})}: {self.message}"
-
-    def __str__(self) -> str:
-        return self.text
+def _problem(row: int | None, column: str, message) -> imports.Problem:
+    """A problem at `column` (a key of COLUMNS, "" for the whole row or file) of a row of the form sheet."""
+    if row is None:
+        return imports.Problem(message)
+    return imports.Problem(message, row, LETTER.get(column, ""), HEADERS.get(column, ""), FORM_SHEET)
 
 
 @dataclasses.dataclass
@@ -326,7 +303,7 @@ class RowPreview:
     version: int | None = None
     fields: dict = dataclasses.field(default_factory=dict)
     diffs: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # (header, before, after)
-    errors: list[RowError] = dataclasses.field(default_factory=list)
+    problems: list[imports.Problem] = dataclasses.field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -334,26 +311,13 @@ class RowPreview:
 
 
 @dataclasses.dataclass
-class Preview:
-    submission: Submission
+class FormPreview(imports.Preview):
+    """`changes` are the changed rows; `rows` every row read, so that an unchanged file says so."""
     rows: list[RowPreview] = dataclasses.field(default_factory=list)
-    file_errors: list[RowError] = dataclasses.field(default_factory=list)
-
-    @property
-    def errors(self) -> list[RowError]:
-        return self.file_errors + [e for r in self.rows for e in r.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def changes(self) -> list[RowPreview]:
-        return [r for r in self.rows if r.changed]
 
 
-def _file_error(preview: Preview, message: str, params: dict | None = None) -> Preview:
-    preview.file_errors.append(RowError(None, "", Message(message, params)))
+def _file_error(preview: FormPreview, message: str, params: dict | None = None) -> FormPreview:
+    preview.problems.append(_problem(None, "", Message(message, params)))
     return preview
 
 
@@ -375,12 +339,12 @@ FIELD_COLUMN = {"value": "value", "numerator": "numerator", "denominator": "deno
                 "state": "na", "na_reason": "na_reason", "comment": "comment"}
 
 
-def _check_row(preview: Preview, item: RowPreview, cells: dict, answer: Answer) -> None:
+def _check_row(submission: Submission, item: RowPreview, cells: dict, answer: Answer) -> None:
     indicator = answer.indicator
-    errors = item.errors
+    errors = item.problems
 
     def error(column: str, message: str, params: dict | None = None) -> None:
-        errors.append(RowError(item.row, column, Message(message, params)))
+        errors.append(_problem(item.row, column, Message(message, params)))
 
     raw = {key: _number_cell(cells.get(key)) for key in ("value", "numerator", "denominator")}
     raw["choice"] = _text(cells.get("choice"))
@@ -389,18 +353,18 @@ def _check_row(preview: Preview, item: RowPreview, cells: dict, answer: Answer) 
         try:
             actions.clean_inputs(indicator, {key: raw[key]})
         except actions.ActionError as exc:
-            errors.append(RowError(item.row, key, exc.args[0]))
+            errors.append(_problem(item.row, key, exc.args[0]))
     if not errors:
         try:
             actions.clean_inputs(indicator, {"numerator": raw["numerator"], "denominator": raw["denominator"]})
         except actions.ActionError as exc:
-            errors.append(RowError(item.row, "numerator", exc.args[0]))
+            errors.append(_problem(item.row, "numerator", exc.args[0]))
     cleaned: dict = {}
     if not errors:
         try:
             cleaned = actions.clean_inputs(indicator, raw)
         except actions.ActionError as exc:  # pragma: no cover - the checks above cover every rule today
-            errors.append(RowError(item.row, "value", exc.args[0]))
+            errors.append(_problem(item.row, "value", exc.args[0]))
     na_mark = _text(cells.get("na")).lower()
     if na_mark not in ("", "x"):
         error("na", gettext_noop("Write “x” to mark it not applicable, or leave it empty."))
@@ -432,7 +396,7 @@ def _check_row(preview: Preview, item: RowPreview, cells: dict, answer: Answer) 
                                           "(version %(yours)s, now %(theirs)s); this row would overwrite their "
                                           "change. Download a new template."),
               {"code": indicator.code, "yours": version, "theirs": answer.version})
-    if preview.submission.status == Submission.Status.RETURNED and answer.review != Answer.Review.RETURNED:
+    if submission.status == Submission.Status.RETURNED and answer.review != Answer.Review.RETURNED:
         error(first_changed, gettext_noop("%(code)s was not returned by the reviewer and cannot be changed."),
               {"code": indicator.code})
 
@@ -448,19 +412,21 @@ def _show(key: str, value) -> str:
     return _fmt(value)
 
 
-def parse_form(submission: Submission, uploaded_bytes: bytes) -> Preview:
+def parse_form(submission: Submission, uploaded_bytes: bytes) -> FormPreview:
     """Read an uploaded form and check every row. Writes nothing."""
-    preview = Preview(submission)
+    preview = FormPreview()
     try:
         sheets = read_sheets(uploaded_bytes, only=(FORM_SHEET, META_SHEET))
     except SheetError as exc:
-        preview.file_errors.append(RowError(None, "", exc.message))
+        preview.problems.append(_problem(None, "", exc.message))
         return preview
-    return _parse(preview, sheets)
+    _parse(preview, submission, sheets)
+    preview.problems += [p for r in preview.rows for p in r.problems]
+    preview.changes = [r for r in preview.rows if r.changed]
+    return preview
 
 
-def _parse(preview: Preview, sheets: dict) -> Preview:
-    submission = preview.submission
+def _parse(preview: FormPreview, submission: Submission, sheets: dict) -> FormPreview:
     if FORM_SHEET not in sheets:
         return _file_error(preview, gettext_noop("This is not the self-assessment template: the sheet “%(sheet)s” "
                                                  "is missing."), {"sheet": FORM_SHEET})
@@ -494,43 +460,53 @@ def _parse(preview: Preview, sheets: dict) -> Preview:
         item = RowPreview(number, code)
         preview.rows.append(item)
         if not code:
-            item.errors.append(RowError(number, "code", Message(gettext_noop("There is no indicator code on "
-                                                                               "this row."))))
+            item.problems.append(_problem(number, "code", Message(gettext_noop("There is no indicator code on "
+                                                                                "this row."))))
         elif code in seen:
-            item.errors.append(RowError(number, "code", Message(
+            item.problems.append(_problem(number, "code", Message(
                 gettext_noop("%(code)s appears more than once (first on row %(first)s)."),
                 {"code": code, "first": seen[code]})))
         elif code not in framework_codes:
-            item.errors.append(RowError(number, "code", Message(
+            item.problems.append(_problem(number, "code", Message(
                 gettext_noop("“%(code)s” is not an indicator code of this framework."), {"code": code})))
         elif code not in answers:
-            item.errors.append(RowError(number, "code", Message(
+            item.problems.append(_problem(number, "code", Message(
                 gettext_noop("%(code)s is not part of this unit's self-assessment."), {"code": code})))
         else:
             seen[code] = number
             item.answer = answers[code]
-            _check_row(preview, item, cells, item.answer)
+            _check_row(submission, item, cells, item.answer)
     return preview
 
 
 # -- applying it ----------------------------------------------------------------------------------
-@transaction.atomic
-def apply_form(preview: Preview, *, acting_user) -> int:
-    """Save every changed row through `actions.save_answer`, all in one transaction: if one row fails
-    (a conflict since the preview, a permission, a rule), nothing is saved. Returns the rows saved."""
-    if not preview.ok:
-        raise FormError(Message(gettext_noop("The file has errors; correct them and upload it again. "
-                                               "Nothing was applied.")))
-    saved = 0
-    for item in preview.changes:
-        try:
-            actions.save_answer(acting_user=acting_user, answer=item.answer, expected_version=item.version,
-                                **item.fields)
-        except actions.ActionError as exc:
-            # raised inside the atomic block: every row saved before this one is rolled back
-            raise type(exc)(f"{Message(AT_ROW, {'row': item.row})}: {exc}") from exc
-        saved += 1
-    return saved
+class FormImporter(imports.Importer):
+    """A unit's answers from its filled-in template; the context names the submission (the view has
+    checked that the person may change it) and the file's name, shown again on a refused confirm."""
+    key = "index-form"
+    changes_template = "index/_excel_changes.html"
+
+    def parse(self, data: bytes, context: dict) -> FormPreview:
+        submission = Submission.objects.select_related("campaign__framework", "unit").get(pk=context["submission"])
+        preview = parse_form(submission, data)
+        preview.context = context
+        return preview
+
+    @transaction.atomic
+    def apply(self, preview: FormPreview, acting_user) -> int:
+        """Save every changed row through `actions.save_answer`, in one transaction: if one row fails (a
+        conflict, a permission, a rule), nothing is saved. Returns the rows saved."""
+        for item in preview.changes:
+            try:
+                actions.save_answer(acting_user=acting_user, answer=item.answer, expected_version=item.version,
+                                    **item.fields)
+            except actions.ActionError as exc:
+                # raised inside the atomic block: every row saved before this one is rolled back
+                raise type(exc)(f"{Message(AT_ROW, {'row': item.row})}: {exc}") from exc
+        return len(preview.changes)
+
+
+FORM_IMPORT = FormImporter()
 
 
 # -- exports --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Pages of the index. Thin: they parse, ask `restrict()` what the person may see, call actions, render."""
 
+import datetime
 import statistics
 
 from django.contrib import messages
@@ -13,15 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-import dxindex
 from dxboard.accounts.models import Role
 from dxboard.accounts.permissions import can, is_admin, roles
+from dxboard.core import imports
 from dxboard.core.i18n import Message
 from dxboard.core.uploads import UploadError, check_text_upload, check_upload
 
 from . import actions
 from .forms import CampaignForm, EvidenceForm, FrameworkImportForm, ReviewForm
-from .frameworks import import_framework
+from .frameworks import FRAMEWORK_IMPORT
 from .models import Answer, Appeal, Campaign, Evidence, Framework, Submission
 from .results import DEFAULT_BANDS, not_submitted, ranking
 
@@ -49,11 +50,15 @@ def campaign_list(request):
 
 @login_required
 def framework_list(request):
+    """The frameworks, and for the office their import: upload → preview → confirm through core.imports."""
     if not _is_staff_reader(request.user):
         raise Http404
     form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    page = {"form": form, "admin": is_admin(request.user), "importer": FRAMEWORK_IMPORT}
     if request.method == "POST":
         _require_admin(request)
+        if request.POST.get("token"):
+            return _confirm_framework(request)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -61,20 +66,33 @@ def framework_list(request):
                 content = (check_upload(upload, allowed=("xlsx",)).content.read()
                            if upload.name.lower().endswith(".xlsx") else
                            check_text_upload(upload, (".yaml", ".yml", ".csv", ".xlsx")))
-                framework, created = import_framework(
-                    content, upload.name, acting_user=request.user, year=form.cleaned_data["year"],
-                    decision_number=form.cleaned_data["decision_number"],
-                    decision_date=form.cleaned_data["decision_date"],
-                    effective_from=form.cleaned_data["effective_from"])
-            except (dxindex.InputError, UploadError) as exc:
+            except UploadError as exc:
                 form.add_error("file", str(exc))
             else:
-                messages.success(request, _("Framework imported.") if created else
-                                 _("This framework is already there, unchanged."))
-                return redirect("index:framework", framework.pk)
-    frameworks = Framework.objects.annotate(n_indicators=Count("indicators", filter=Q(indicators__is_aggregate=False)))
-    return render(request, "index/framework_list.html", {"frameworks": frameworks, "form": form,
-                                                         "admin": is_admin(request.user)})
+                context = {"name": upload.name} | {k: v.isoformat() if isinstance(v, datetime.date) else v
+                                                     for k, v in form.cleaned_data.items() if k != "file"}
+                preview = FRAMEWORK_IMPORT.parse(content, context)
+                page |= {"preview": preview, "file_name": upload.name}
+                if preview.ok and not preview.changes[0].unchanged:
+                    page["token"] = imports.stage(request.session, FRAMEWORK_IMPORT, content, context)
+    page["frameworks"] = Framework.objects.annotate(
+        n_indicators=Count("indicators", filter=Q(indicators__is_aggregate=False)))
+    return render(request, "index/framework_list.html", page)
+
+
+def _confirm_framework(request):
+    staged = imports.unstage(request.session, FRAMEWORK_IMPORT, request.POST["token"])
+    if staged is None:
+        messages.error(request, _("This preview has expired; upload the file again."))
+        return redirect("index:frameworks")
+    try:
+        framework, created = imports.apply(FRAMEWORK_IMPORT, *staged, acting_user=request.user)
+    except imports.ImportRefused as exc:  # the engine or the stored versions changed since the preview
+        messages.error(request, str(exc))
+        return redirect("index:frameworks")
+    messages.success(request, _("Framework imported.") if created else
+                     _("This framework is already there, unchanged."))
+    return redirect("index:framework", framework.pk)
 
 
 def framework_tree(framework: Framework) -> list[dict]:

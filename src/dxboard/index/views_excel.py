@@ -1,13 +1,11 @@
 """Excel round trip of the self-assessment form, and XLSX exports of a campaign.
 
-Upload → preview → apply: the uploaded file waits in the session (base64, one at a time, under a
-random token) between the preview and the confirmation, and is checked again when applied. Another
-unit's submission is a 404, as everywhere.
+Upload → preview → confirm through core.imports: the checked file waits in the session under a random
+token until the confirmation, and is checked again when applied. Another unit's submission is a 404, as
+everywhere.
 """
 
-import base64
 import re
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,13 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dxboard.accounts.models import Role
 from dxboard.accounts.permissions import is_admin, roles
+from dxboard.core import imports
 from dxboard.core.uploads import UploadError, check_upload
 
 from . import excel
 from .actions import ActionError
 from .models import Campaign, Submission
-
-SESSION_KEY = "index-excel-upload"
 
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:
@@ -46,7 +43,8 @@ def _submission(request, pk: int, action: str) -> Submission:
 
 
 def _page(request, submission, status=200, **context):
-    return render(request, "index/excel_preview.html", {"submission": submission, **context}, status=status)
+    return render(request, "index/excel_preview.html",
+                  {"submission": submission, "importer": excel.FORM_IMPORT, **context}, status=status)
 
 
 @login_required
@@ -60,10 +58,13 @@ def excel_template(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def excel_upload(request, pk: int):
-    """GET: the upload form. POST: check the file and show the preview; nothing is written."""
+    """GET: the upload form. POST with a file: check it and show the preview; nothing is written.
+    POST with a token: the preview's confirmation."""
     submission = _submission(request, pk, "change")
     if request.method == "GET":
         return _page(request, submission)
+    if request.POST.get("token"):
+        return _confirm(request, submission)
     upload = request.FILES.get("file")
     if upload is None:
         return _page(request, submission, 400, upload_error=_("Choose the filled-in template (.xlsx)."))
@@ -72,41 +73,37 @@ def excel_upload(request, pk: int):
     except UploadError as exc:
         return _page(request, submission, 400, upload_error=str(exc))
     data = checked.content.read()
-    preview = excel.parse_form(submission, data)
+    context = {"submission": submission.pk, "name": checked.original_name}
+    preview = excel.FORM_IMPORT.parse(data, context)
     token = ""
     if preview.ok and preview.changes:
-        token = secrets.token_urlsafe(24)
-        request.session[SESSION_KEY] = {"token": token, "submission": submission.pk, "name": checked.original_name,
-                                        "data": base64.b64encode(data).decode("ascii")}
-    else:
-        request.session.pop(SESSION_KEY, None)
+        token = imports.stage(request.session, excel.FORM_IMPORT, data, context)
+    else:  # nothing to confirm: an earlier file waiting is not this one
+        request.session.pop(excel.FORM_IMPORT.session_key, None)
     return _page(request, submission, preview=preview, token=token, file_name=checked.original_name)
 
 
 @login_required
 @require_POST
 def excel_apply(request, pk: int):
+    """The confirmation, at the address it always had."""
+    return _confirm(request, _submission(request, pk, "change"))
+
+
+def _confirm(request, submission):
     """Apply the file checked in the preview, after checking it again (answers may have moved since)."""
-    submission = _submission(request, pk, "change")
-    stored = request.session.get(SESSION_KEY) or {}
-    token = request.POST.get("token", "")
-    if (not token or not secrets.compare_digest(str(stored.get("token", "")), token)
-            or stored.get("submission") != submission.pk):
+    staged = imports.unstage(request.session, excel.FORM_IMPORT, request.POST.get("token", ""))
+    if staged is None or staged[1].get("submission") != submission.pk:
         messages.error(request, _("No checked file is waiting to be applied. Upload it again."))
         return redirect("index:excel-upload", pk=submission.pk)
-    data = base64.b64decode(stored["data"])
-    preview = excel.parse_form(submission, data)
-    if not preview.ok:
-        request.session.pop(SESSION_KEY, None)
-        return _page(request, submission, 409, preview=preview, file_name=stored.get("name", ""),
-                     apply_error=_("The answers changed since the preview; nothing was applied."))
+    data, context = staged
     try:
-        saved = excel.apply_form(preview, acting_user=request.user)
+        saved = imports.apply(excel.FORM_IMPORT, data, context, acting_user=request.user)
+    except imports.ImportRefused as exc:
+        return _page(request, submission, 409, preview=exc.preview, file_name=context["name"],
+                     apply_error=_("The answers changed since the preview; nothing was applied."))
     except ActionError as exc:
-        request.session.pop(SESSION_KEY, None)
-        return _page(request, submission, 409, preview=preview, file_name=stored.get("name", ""),
-                     apply_error=str(exc))
-    request.session.pop(SESSION_KEY, None)
+        return _page(request, submission, 409, file_name=context["name"], apply_error=str(exc))
     messages.success(request, _("%(n)s rows of the file were saved.") % {"n": saved})
     try:
         return redirect(reverse("index:submission", args=[submission.pk]))

@@ -223,10 +223,10 @@ class Previewed(Path):
 
 class IndexExcelForm(Previewed):
     def setup(self, request):
-        from dxboard.index import views_excel
+        from dxboard.index import excel
 
         submission = request.getfixturevalue("sub_a")
-        self.session_key = views_excel.SESSION_KEY
+        self.session_key = excel.FORM_IMPORT.session_key
         self.client = self.login(self.personas["officer_a"])
         self.url = reverse("index:excel-upload", args=[submission.pk])
 

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from dxboard import urls as project_urls
 from dxboard.audit.models import AuditEntry
+from dxboard.core import imports
 from dxboard.index import actions, excel
 from dxboard.index.frameworks import import_framework
 from dxboard.index.models import Answer, Campaign, Submission
@@ -119,6 +120,12 @@ def read(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
+def places(preview) -> list[tuple]:
+    """Where the preview's problems are: (row, column key), the key found back from the column letter."""
+    key_of = {letter: key for key, letter in excel.LETTER.items()}
+    return [(p.row, key_of.get(p.column, "")) for p in preview.problems]
+
+
 # -- the template ---------------------------------------------------------------------------------
 def test_template_lists_the_units_indicators_with_answers_and_versions(sub_a, personas):
     actions.save_answer(acting_user=personas["officer_a"], answer=answer(sub_a, "C1"), expected_version=0,
@@ -188,12 +195,12 @@ def test_round_trip_download_fill_upload_preview_apply(login, personas, sub_a):
     preview = page.context["preview"]
     assert preview.ok
     assert [r.code for r in preview.changes] == ["B1", "C1", "F1", "S1"]
-    assert "Ghi các thay đổi này" in page.content.decode()  # the confirm button, in Vietnamese
+    assert 'id="confirm-import"' in page.content.decode() and "Xác nhận nhập" in page.content.decode()
     # the preview wrote nothing
     assert answer(sub_a, "B1").value is None and answer(sub_a, "B1").version == 0
     token = page.context["token"]
     assert token
-    done = client.post(reverse("index:excel-apply", args=[sub_a.pk]), {"token": token})
+    done = client.post(reverse("index:excel-upload", args=[sub_a.pk]), {"token": token})  # the page's confirm
     assert done.status_code == 302
     b1, c1, f1, s1 = (answer(sub_a, c) for c in ("B1", "C1", "F1", "S1"))
     assert (b1.value, b1.self_points, b1.version, b1.updated_by) == (1.0, 10.0, 1, personas["officer_a"])
@@ -218,11 +225,12 @@ def test_preview_page_shows_each_rows_errors_in_vietnamese_and_offers_no_apply(l
     assert page.status_code == 200
     html = page.content.decode()
     assert "Có 2 lỗi" in html
-    assert "F1, trường “numerator”: “ba” không phải là số." in html
+    assert "F1, trường “tử số”: “ba” không phải là số." in html
     assert "S1: ghi rõ lý do không áp dụng." in html
-    assert f"<td>{ROW['F1']}</td><td>{excel.LETTER['numerator']} · Tử số / Numerator</td>" in html
-    assert not page.context["token"] and "Ghi các thay đổi này" not in html
-    assert client.session.get("index-excel-upload") is None
+    assert (f"<td>{excel.FORM_SHEET} · {ROW['F1']}</td><td>{excel.LETTER['numerator']} · Tử số / Numerator</td>"
+            in html)
+    assert not page.context["token"] and 'id="confirm-import"' not in html
+    assert client.session.get(excel.FORM_IMPORT.session_key) is None
     assert answer(sub_a, "B1").version == 0
 
 
@@ -269,17 +277,19 @@ CASES = {
 def test_each_error_names_row_and_column_in_vietnamese_or_english(sub_a, case):
     changes, extra, row, column, vi, en = CASES[case]
     before = list(Answer.objects.filter(submission=sub_a).values_list("pk", "version", "value", "state"))
-    preview = excel.parse_form(sub_a, fill(excel.form_workbook(sub_a), changes, extra))
+    data = fill(excel.form_workbook(sub_a), changes, extra)
+    context = {"submission": sub_a.pk, "name": "tu-danh-gia.xlsx"}
+    preview = excel.FORM_IMPORT.parse(data, context)
     assert not preview.ok
-    assert [(e.row, e.column) for e in preview.errors] == [(row, column)]
-    error = preview.errors[0]
-    place_vi, place_en = f"Dòng {row}, cột {excel.LETTER[column]}", f"Row {row}, column {excel.LETTER[column]}"
-    assert error.text.startswith(place_vi) and vi in error.text
-    assert place_en not in error.text and en not in error.text  # one language at a time
+    assert places(preview) == [(row, column)]
+    problem = preview.problems[0]
+    assert (problem.sheet, problem.row, problem.column, problem.field) == (excel.FORM_SHEET, row,
+                                                                           excel.LETTER[column], excel.HEADERS[column])
+    assert vi in str(problem.message) and en not in str(problem.message)  # one language at a time
     with translation.override("en"):
-        assert error.text.startswith(place_en) and en in error.text
-    with pytest.raises(excel.FormError):
-        excel.apply_form(preview, acting_user=None)
+        assert en in str(problem.message)
+    with pytest.raises(imports.ImportRefused):
+        imports.apply(excel.FORM_IMPORT, data, context, acting_user=None)
     after = list(Answer.objects.filter(submission=sub_a).values_list("pk", "version", "value", "state"))
     assert after == before
 
@@ -290,14 +300,14 @@ def test_a_row_changed_by_someone_else_since_the_download_is_a_conflict(sub_a, p
                         choice="dung_han")
     # the officer's copy still says C1 is empty (version 0) and now picks another choice
     preview = excel.parse_form(sub_a, fill(template, {"C1": {"choice": "chua"}, "B1": {"value": 1}}))
-    assert [(e.row, e.column) for e in preview.errors] == [(ROW["C1"], "choice")]
-    assert "đã được người khác sửa" in str(preview.errors[0].message)
+    assert places(preview) == [(ROW["C1"], "choice")]
+    assert "đã được người khác sửa" in str(preview.problems[0].message)
     with translation.override("en"):
         assert "C1 was changed by someone else after this file was downloaded (version 0, now 1)" in \
-            str(preview.errors[0].message)
+            str(preview.problems[0].message)
     # the officer's copy leaves C1 as it was: the stale empty cell must not wipe the admin's choice
     preview = excel.parse_form(sub_a, fill(template, {"B1": {"value": 1}}))
-    assert [(e.row, e.column) for e in preview.errors] == [(ROW["C1"], "choice")]
+    assert places(preview) == [(ROW["C1"], "choice")]
     assert answer(sub_a, "C1").choice == "dung_han"
 
 
@@ -322,18 +332,18 @@ def test_a_returned_submission_takes_only_the_returned_rows(sub_a, personas):
     preview = excel.parse_form(sub_a, fill(template, {"F1": {"value": 0.75}}))
     assert preview.ok and [r.code for r in preview.changes] == ["F1"]
     preview = excel.parse_form(sub_a, fill(template, {"F1": {"value": 0.75}, "S1": {"value": 9}}))
-    assert [(e.row, e.column) for e in preview.errors] == [(ROW["S1"], "value")]
+    assert places(preview) == [(ROW["S1"], "value")]
     with translation.override("en"):
-        assert "S1 was not returned by the reviewer" in str(preview.errors[0].message)
+        assert "S1 was not returned by the reviewer" in str(preview.problems[0].message)
 
 
 def test_a_submitted_form_takes_no_upload(sub_a):
     Submission.objects.filter(pk=sub_a.pk).update(status=Submission.Status.SUBMITTED)
     sub_a.refresh_from_db()
     preview = excel.parse_form(sub_a, fill(excel.form_workbook(sub_a), {"B1": {"value": 1}}))
-    assert [(e.row, e.column) for e in preview.errors] == [(None, "")]
+    assert places(preview) == [(None, "")]
     with translation.override("en"):
-        assert "can no longer be changed" in preview.errors[0].text
+        assert "can no longer be changed" in str(preview.problems[0].message)
 
 
 # -- all or nothing ---------------------------------------------------------------------------------
@@ -346,7 +356,7 @@ def test_apply_is_all_or_nothing_when_the_last_row_conflicts(sub_a, personas):
     actions.save_answer(acting_user=personas["admin"], answer=answer(sub_a, "S1"), expected_version=0, value=2)
     audit_before = AuditEntry.objects.count()
     with pytest.raises(actions.Conflict) as caught:
-        excel.apply_form(preview, acting_user=personas["officer_a"])
+        excel.FORM_IMPORT.apply(preview, acting_user=personas["officer_a"])
     assert f"Dòng {ROW['S1']}" in str(caught.value)
     b1, f1, s1 = answer(sub_a, "B1"), answer(sub_a, "F1"), answer(sub_a, "S1")
     assert (b1.value, b1.version, b1.self_points) == (None, 0, None)  # the first row was rolled back
@@ -363,8 +373,48 @@ def test_apply_page_rechecks_and_applies_nothing_after_a_conflict(login, persona
     actions.save_answer(acting_user=personas["admin"], answer=answer(sub_a, "S1"), expected_version=0, value=2)
     response = client.post(reverse("index:excel-apply", args=[sub_a.pk]), {"token": token})
     assert response.status_code == 409
-    assert [(e.row, e.column) for e in response.context["preview"].errors] == [(ROW["S1"], "value")]
+    assert places(response.context["preview"]) == [(ROW["S1"], "value")]
     assert answer(sub_a, "B1").version == 0 and answer(sub_a, "S1").value == 2.0
+
+
+def test_an_error_in_a_known_cell_is_shown_at_that_row_and_column_and_nothing_is_written(login, personas, sub_a):
+    client = login(personas["officer_a"])
+    filled = fill(excel.form_workbook(sub_a), {"B1": {"value": 1}, "C1": {"choice": "som"}})
+    audit_before = AuditEntry.objects.count()
+    page = client.post(reverse("index:excel-upload", args=[sub_a.pk]), {"file": xlsx_upload(filled)})
+    assert page.status_code == 200
+    html = page.content.decode()
+    # row 3 (C1) as Excel numbers it, column J (the choice) with its header, and what is wrong in words
+    assert (f"<td>{excel.FORM_SHEET} · 3</td><td>J · Lựa chọn / Choice</td>"
+            "<td>C1: “som” không thuộc các phương án (dung_han, tre_han, chua).</td>") in html
+    assert 'id="confirm-import"' not in html and client.session.get(excel.FORM_IMPORT.session_key) is None
+    assert [(a.version, a.value, a.choice) for a in Answer.objects.filter(submission=sub_a).order_by("pk")] == \
+        [(0, None, "")] * 4
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_the_confirm_checks_the_file_again_and_refuses_it_when_the_answers_moved(login, personas, sub_a):
+    client = login(personas["officer_a"])
+    filled = fill(excel.form_workbook(sub_a), {"B1": {"value": 1}, "C1": {"choice": "tre_han"}})
+    page = client.post(reverse("index:excel-upload", args=[sub_a.pk]), {"file": xlsx_upload(filled)})
+    token = page.context["token"]
+    assert token and 'id="confirm-import"' in page.content.decode()
+    # between the preview and the confirm, a reviewer-side correction lands on C1
+    actions.save_answer(acting_user=personas["admin"], answer=answer(sub_a, "C1"), expected_version=0,
+                        choice="chua")
+    audit_before = AuditEntry.objects.count()
+    refused = client.post(reverse("index:excel-upload", args=[sub_a.pk]), {"token": token})  # the page's confirm
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert "Các câu trả lời đã thay đổi kể từ lúc xem trước; chưa có gì được ghi." in html
+    assert f"<td>{excel.FORM_SHEET} · {ROW['C1']}</td><td>J · Lựa chọn / Choice</td>" in html
+    assert 'id="confirm-import"' not in html
+    b1, c1 = answer(sub_a, "B1"), answer(sub_a, "C1")
+    assert (b1.value, b1.version) == (None, 0) and (c1.choice, c1.version) == ("chua", 1)
+    assert AuditEntry.objects.count() == audit_before
+    # the token is spent: the same confirm again applies nothing
+    again = client.post(reverse("index:excel-upload", args=[sub_a.pk]), {"token": token})
+    assert again.status_code == 302 and answer(sub_a, "B1").version == 0
 
 
 # -- files that are not the template ------------------------------------------------------------------
@@ -403,13 +453,13 @@ def test_parse_reports_workbooks_that_are_not_the_template(sub_a, sub_b):
     buffer = io.BytesIO()
     other.save(buffer)
     preview = excel.parse_form(sub_a, buffer.getvalue())
-    assert "Tự đánh giá" in preview.errors[0].text and not preview.rows
+    assert "Tự đánh giá" in str(preview.problems[0].message) and not preview.rows
     preview = excel.parse_form(sub_a, b"PK\x03\x04 broken")
-    assert "Không đọc được tệp" in preview.errors[0].text
+    assert "Không đọc được tệp" in str(preview.problems[0].message)
     # the template of commune B uploaded on commune A's submission
     preview = excel.parse_form(sub_a, fill(excel.form_workbook(sub_b), {"B1": {"value": 1}}))
-    assert [(e.row, e.column) for e in preview.errors] == [(None, "")]
-    assert "09187" in preview.errors[0].text
+    assert places(preview) == [(None, "")]
+    assert "09187" in str(preview.problems[0].message)
 
 
 # -- permissions -------------------------------------------------------------------------------------

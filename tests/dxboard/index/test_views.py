@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from dxboard.audit.models import AuditEntry
 from dxboard.index import actions
-from dxboard.index.models import Evidence
+from dxboard.index.models import Evidence, Framework
 
 from .conftest import answer, fill, sent
 
@@ -123,13 +124,37 @@ def test_framework_import_page(login, personas, db, tree):
     from pathlib import Path
 
     content = (Path(__file__).resolve().parents[3] / "frameworks" / "dti-2022-province.yaml").read_bytes()
-    response = client.post("/index/frameworks/", {"file": SimpleUploadedFile("dti.yaml", content)})
+    preview = client.post("/index/frameworks/", {"file": SimpleUploadedFile("dti.yaml", content)})
+    assert preview.status_code == 200 and 'id="confirm-import"' in preview.content.decode()
+    (reading,) = preview.context["preview"].changes
+    assert (reading.version, reading.latest) == (1, None) and reading.code in preview.content.decode()
+    assert not Framework.objects.exists()  # the preview wrote nothing
+    response = client.post("/index/frameworks/", {"token": preview.context["token"]})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "CQS" in page and "DTI" in page
+    assert AuditEntry.objects.filter(action="index.import_framework").count() == 1
+    # the same file again: nothing to confirm, nothing written
+    again = client.post("/index/frameworks/", {"file": SimpleUploadedFile("dti.yaml", content)})
+    assert again.context["preview"].changes[0].unchanged and not again.context.get("token")
+    assert 'id="confirm-import"' not in again.content.decode() and Framework.objects.count() == 1
     bad = client.post("/index/frameworks/", {"file": SimpleUploadedFile("bad.yaml", b"nodes: [1, 2")})
     assert "bad.yaml" in bad.content.decode()
     assert login(personas["officer_a"]).get("/index/frameworks/").status_code == 404
+
+
+def test_a_framework_with_an_error_in_a_known_cell_shows_that_row_and_column_and_writes_nothing(login, personas,
+                                                                                               db, tree):
+    client = login(personas["admin"])
+    meta = (b"Level,iCode,iName,Direction,Weight,Parent,Type\n1,x,X,1,1,I,Indicator\n1,y,Y,1,heavy,I,Indicator\n"
+            b"2,I,I,1,1,NA,Aggregate\n")
+    page = client.post("/index/frameworks/", {"file": SimpleUploadedFile("meta.csv", meta)})
+    assert page.status_code == 200
+    html = page.content.decode()
+    # row 3 as the spreadsheet numbers it, column E (Weight), the reason in Vietnamese only
+    assert "<td>3</td><td>E · Weight</td><td>&#x27;heavy&#x27; không phải là số</td>" in html
+    assert "meta.csv" in html and 'id="confirm-import"' not in html
+    assert not Framework.objects.exists() and not AuditEntry.objects.filter(action="index.import_framework").exists()
 
 
 def test_statistical_audit_page_with_what_if_weights(login, personas, campaign, sub_a, sub_b):
@@ -321,4 +346,6 @@ def test_a_framework_workbook_with_a_damaged_sheet_is_a_clear_error_and_a_sound_
     assert not Framework.objects.exists()
     sound = client.post("/index/frameworks/", {"file": SimpleUploadedFile(
         "imeta.xlsx", (tmp_path / "imeta.xlsx").read_bytes())})
-    assert sound.status_code == 302 and Framework.objects.count() == 1
+    assert sound.status_code == 200 and sound.context["preview"].ok and not Framework.objects.exists()
+    confirmed = client.post("/index/frameworks/", {"token": sound.context["token"]})
+    assert confirmed.status_code == 302 and Framework.objects.count() == 1

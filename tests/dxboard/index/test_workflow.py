@@ -61,7 +61,7 @@ def test_optimistic_locking_refuses_the_second_save(sub_a, personas):
 
 @pytest.mark.parametrize(("code", "fields", "message"), [
     ("A2", {"numerator": "5", "denominator": "4"}, "A2"),
-    ("A2", {"numerator": "abc"}, "numerator"),
+    ("A2", {"numerator": "abc"}, "tử số"),  # the field named in words, in the reader's language
     ("B1", {"choice": "giam_doc"}, "giam_doc"),
     ("A1", {"value": "2"}, "A1"),
     ("B2", {"value": "-1"}, "B2"),
