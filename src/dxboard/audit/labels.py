@@ -23,6 +23,7 @@ ACTIONS = {
     "feedback.approve": _("Report approved for publication"),
     "feedback.category": _("Feedback category saved"),
     "feedback.classify": _("Report classified"),
+    "feedback.client_comment": _("Citizen comment relayed by an Open311 client"),
     "feedback.consent": _("Consent text saved"),
     "feedback.extension_decide": _("Report extension decided"),
     "feedback.extension_request": _("Report extension requested"),
