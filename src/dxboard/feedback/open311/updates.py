@@ -8,7 +8,6 @@ citizen's follow-up comment (actions.comment_from_client): stored for the office
 """
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from .. import actions
@@ -16,14 +15,13 @@ from ..models import Report, ReportEvent
 from ..publication import content_public, publish
 from .views import (
     CLOSED,
-    DEFAULT_SPAN,
-    MAX_SPAN,
     Open311Error,
     _iso,
     _page,
     _parse_dt,
     handle_errors,
     render,
+    window,
 )
 
 # The steps after which the report is closed (the rest leave it open); the step itself is external_status_code.
@@ -42,19 +40,6 @@ def update_row(event: ReportEvent) -> dict:
             "description": e.note, "media_url": ""}
 
 
-def _window(params):
-    start, end = _parse_dt(params.get("start_date", ""), "start_date"), _parse_dt(params.get("end_date", ""),
-                                                                                   "end_date")
-    if start and end and end < start:
-        raise Open311Error(400, gettext_noop("end_date is before start_date"), {})
-    if start and end and end - start > MAX_SPAN:
-        raise Open311Error(400, gettext_noop("start_date to end_date may span at most %(n)s days"),
-                           {"n": MAX_SPAN.days})
-    if start is None:
-        start = (end - MAX_SPAN) if end else timezone.now() - DEFAULT_SPAN
-    return start, end
-
-
 @handle_errors
 def updates(request, fmt):
     if request.method == "POST":
@@ -62,7 +47,7 @@ def updates(request, fmt):
     if request.method != "GET":
         raise Open311Error(405, gettext_noop("method not allowed"), {})
     first, size = _page(request.GET)
-    start, end = _window(request.GET)
+    start, end = window(request.GET)
     qs = ReportEvent.objects.filter(public=True, report__in=Report.objects.filter(content_public()), at__gte=start)
     if end:
         qs = qs.filter(at__lte=end)

@@ -219,6 +219,21 @@ def _parse_dt(value: str, name: str):
     return parsed
 
 
+def window(params):
+    """(start, end) of start_date / end_date: at most MAX_SPAN apart; with neither, the last DEFAULT_SPAN;
+    with end alone, the MAX_SPAN before it. `end` may be None (up to now)."""
+    start, end = _parse_dt(params.get("start_date", ""), "start_date"), _parse_dt(params.get("end_date", ""),
+                                                                                   "end_date")
+    if start and end and end < start:
+        raise Open311Error(400, gettext_noop("end_date is before start_date"), {})
+    if start and end and end - start > MAX_SPAN:
+        raise Open311Error(400, gettext_noop("start_date to end_date may span at most %(n)s days"),
+                           {"n": MAX_SPAN.days})
+    if start is None:
+        start = (end - MAX_SPAN) if end else timezone.now() - DEFAULT_SPAN
+    return start, end
+
+
 def _page(params) -> tuple[int, int]:
     """The first row and the number of rows of the page asked for (`page` from 1, `page_size` up to
     OPEN311_MAX_PAGE_SIZE; OPEN311_PAGE_SIZE rows when it says none)."""
@@ -262,17 +277,7 @@ def requests(request, fmt):
         codes = [c for c in params.get("service_code", "").split(",") if c.strip()]
         if codes:
             qs = qs.filter(category__code__in=[c.strip() for c in codes])
-        start, end = _parse_dt(params.get("start_date", ""), "start_date"), _parse_dt(params.get("end_date", ""),
-                                                                                       "end_date")
-        if start and end and end < start:
-            raise Open311Error(400, gettext_noop("end_date is before start_date"), {})
-        if start and end and end - start > MAX_SPAN:
-            raise Open311Error(400, gettext_noop("start_date to end_date may span at most %(n)s days"),
-                               {"n": MAX_SPAN.days})
-        if start is None and end is None:
-            start = timezone.now() - DEFAULT_SPAN
-        elif start is None:
-            start = end - MAX_SPAN
+        start, end = window(params)
         qs = qs.filter(created_at__gte=start)
         if end:
             qs = qs.filter(created_at__lte=end)
